@@ -1,0 +1,1 @@
+"""MockLoop evaluator: all grading logic lives here."""
