@@ -1,0 +1,9 @@
+"""Deterministic checks. Importing this package registers every check by name.
+
+Check modules must stay light to import (no DuckDB, LangChain or Streamlit at module level):
+``mockloop grade`` has a cold-start budget of one second.
+"""
+
+from evaluator.checks.registry import CHECKS, AnswerContext, Finding, check, run_check
+
+__all__ = ["CHECKS", "AnswerContext", "Finding", "check", "run_check"]
