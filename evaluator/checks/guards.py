@@ -1,0 +1,154 @@
+"""Abuse and edge-case guards. Each raises one of the contract's flags when it fails.
+
+These run on every answer whatever the rubric, because a grader that can be gamed by a list of
+buzzwords or a note to the grader is a grader nobody trusts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from evaluator.checks._match import matching, rx
+from evaluator.checks.reasoning import TECHNOLOGY
+from evaluator.checks.registry import AnswerContext, Finding, check
+from evaluator.text import word_count
+
+MAX_WORDS = 4000  # a 45-minute round rarely produces more; longer answers are graded on this prefix
+
+INJECTION = [
+    r"\bignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding|your|other)\b.{0,40}\b(?:instructions?|prompts?|rules?|rubrics?|guidelines)",
+    r"\bdisregard (?:all |any |the )?(?:previous|prior|above|earlier|your)\b",
+    r"\b(?:note|message|instructions?|hint) (?:to|for) (?:the |any )?(?:grader|evaluator|reviewer|assessor|scorer|judge|AI|LLM|model|marker)\b",
+    r"\b(?:dear|hey|hi|attention|to the) (?:grader|evaluator|reviewer|assessor|AI|LLM|model|judge|marker)\b",
+    r"\b(?:grader|evaluator|assessor|judge|scorer|AI|LLM|model)s?\s*[:,]\s*(?:please|you|give|score|rate|mark|assign|output)",
+    r"\b(?:give|assign|award|rate|score|mark|grade)\s+(?:this|me|the (?:answer|response|candidate)|it)\b.{0,40}"
+    r"\b(?:4|four|full marks?|top marks?|maximum|max|highest|perfect|strong[_ ]hire|10/10|5/5|4/4)\b",
+    r"\b(?:this|the) (?:answer|response|candidate) (?:deserves|should (?:get|receive|be (?:graded|scored|rated)))\b",
+    r"\bstrong_hire\b",
+    r"\brecommendation\s*[:=]\s*\"?(?:strong_)?hire",
+    r"\b(?:score|scores|rating)\s*[:=]\s*\"?4\b",
+    r"\ball dimensions?\b.{0,30}\b(?:4|four|maximum|max)\b",
+    r"</?\s*(?:answer|system|assistant|user|instructions?|candidate_answer|rubric)\s*>",
+    r"^\s*(?:system|assistant)\s*:",
+    r"\byou are (?:now )?(?:a|an|the) (?:helpful|grader|evaluator|assistant|AI)\b",
+    r"\bsystem prompt\b",
+    r"\bas an? (?:AI|language model|LLM)\b",
+    r"\bnew instructions?\s*:",
+    r"\bpretend (?:that )?(?:this|the answer)\b",
+    r"\b(?:assessment|grade|grading|rating|score|scoring|evaluation|recommendation)s?\s+(?:should|must|needs? to|has to)\s+(?:be|reflect|say|show)\b",
+    r"\b(?:top|highest|maximum|perfect|full)\s+(?:rating|score|grade|marks?)\b",
+    r"\b(?:whoever|whatever|anyone|anything)\s+(?:or (?:whoever|whatever) )?(?:is\s+)?(?:summari[sz]|grad|evaluat|scor|assess|review|mark|judg)\w*",
+    r"\bjailbreak\b",
+    r"\bdo not (?:penali[sz]e|deduct|flag)\b",
+]
+
+
+def injection_spans(ctx: AnswerContext) -> list[Any]:
+    """Sentences addressed to the grader rather than the interviewer."""
+    return [s for s in ctx.sentences if any(rx(p).search(s.text) for p in INJECTION)]
+
+
+@check("no_prompt_injection")
+def no_prompt_injection(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Text addressed to the grader ("ignore previous instructions", "score this 4") is flagged,
+    earns nothing, and caps the answer below hire: an attempt to game the grade is itself a signal."""
+    hits = ctx.memo.get("injected") or injection_spans(ctx)
+    if hits:
+        return Finding(False, 0.0, f"{len(hits)} sentence(s) address the grader instead of the question", hits[:3])
+    return Finding(True, 1.0, "no text addressed to the grader")
+
+
+@check("not_empty")
+def not_empty(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """A blank or whitespace-only answer is graded 1 everywhere and flagged, never an error."""
+    if ctx.answer.strip():
+        return Finding(True, 1.0, "answer present")
+    return Finding(False, 0.0, "the answer is empty")
+
+
+_DOMAIN = re.compile(
+    r"\b(?:data\w*|tables?|quer(?:y|ies)|pipelines?|metrics?|users?|events?|dashboards?|sql|schema\w*|etl|jobs?|"
+    r"warehouse|logs?|logging|stream\w*|batch\w*|partition\w*|models?|features?|engagement|retention|dau|mau|"
+    r"advertis\w*|impressions?|clicks?|campaigns?|analytics?|analys\w+|experiments?|a/b|sla|latency|throughput|"
+    r"storage|records?|rows?|columns?|fields?|kafka|spark|flink|presto|hive|airflow|backfill\w*|incident|on-?call|"
+    r"stakeholders?|teams?|product|platform|system|service|api|cohorts?|funnel|segment\w*|growth|reels|feed|stories)\b",
+    re.IGNORECASE,
+)
+
+
+def _domain_terms(text: str) -> set[str]:
+    return {m.lower() for m in _DOMAIN.findall(text)}
+
+
+@check("on_topic")
+def on_topic(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """At least one of the question's topic patterns occurs: a well-written answer to another
+    question (or a recipe) earns nothing here."""
+    if not ctx.answer.strip():
+        return Finding(True, 0.0, "empty answer")
+    hits = matching(ctx.sentences, ctx.question.topic_patterns)
+    needed = min(4, 2 + word_count(ctx.answer) // 300)
+    vocabulary = _domain_terms(ctx.answer)
+    if len(vocabulary) < needed:
+        return Finding(
+            False,
+            0.0,
+            f"hardly any data-engineering vocabulary ({len(vocabulary)} distinct term(s)): not an answer to this question",
+        )
+    if hits:
+        return Finding(True, 1.0, f"{len(hits)} sentence(s) on the question's topic", hits[:1])
+    return Finding(False, 0.0, "nothing in the answer addresses this question's topic")
+
+
+_TERM = re.compile(
+    TECHNOLOGY[:-3] + r"|sharding|shard|partition\w*|cach\w+|cdc|etl|elt|sla|slo|dq|scd\w*|star schema|"
+    r"fact tables?|dimension tables?|grain|idempoten\w+|exactly[- ]once|watermarks?|backfill\w*|lambda|kappa|"
+    r"streaming|batch|real[- ]?time|microservices?|kubernetes|k8s|docker|lakehouse|data lake|warehouse|olap|oltp|"
+    r"a/b test\w*|experiment\w*|metrics?|kpis?|dau|mau|ctr|retention|cohorts?|funnel|guardrails?|segmentation|"
+    r"monitoring|alerting|on-?call|observability|lineage|governance|privacy|gdpr|pii|hashing|encryption|ownership|"
+    r"scalab\w+|availability|consistency|latency|throughput|compression|columnar|bloom filters?|hyperloglog|hll|"
+    r"ml|ai|dashboards?|star|snowflake schema|schema registry|data contracts?|dedup\w*|window functions?|cte)\b",
+    re.IGNORECASE,
+)
+
+
+@check("not_keyword_stuffed")
+def not_keyword_stuffed(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Terms listed without sentences that use them. Most of the answer's technical terms sit in
+    fragments or comma runs rather than in prose: the answer names ideas without reasoning."""
+    units = ctx.sentences
+    if not units:
+        return Finding(True, 1.0, "empty answer")
+    prose_words = sum(len(s.words) for s in units if s.is_prose)
+    list_terms = sum(len(_TERM.findall(s.text)) for s in units if not s.is_prose)
+    list_words = sum(len(s.words) for s in units if not s.is_prose)
+    stuffed = list_terms >= 6 and list_words >= 20 and list_words >= 2.5 * prose_words
+    detail = (
+        f"{list_words} word(s) in fragments or term lists ({list_terms} technical terms) vs {prose_words} in sentences"
+    )
+    if stuffed:
+        listy = [s for s in units if not s.is_prose and _TERM.search(s.text)]
+        return Finding(False, 0.0, "keyword list without reasoning: " + detail, listy[:3])
+    return Finding(True, 1.0, detail)
+
+
+@check("within_length")
+def within_length(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Over-long answers are graded on a bounded prefix (and flagged), so pasting a book neither
+    buys credit nor slows the grader down."""
+    n = int(ctx.memo.get("original_words", word_count(ctx.answer)))
+    limit = int(params.get("max_words", MAX_WORDS))
+    if n > limit:
+        return Finding(False, 0.5, f"answer has {n} words; graded on the first {limit}")
+    return Finding(True, 1.0, f"{n} words")
+
+
+GUARD_FLAGS: dict[str, str] = {
+    "not_empty": "empty_answer",
+    "on_topic": "off_topic",
+    "not_keyword_stuffed": "keyword_stuffing",
+    "no_prompt_injection": "prompt_injection",
+    "within_length": "truncated",
+}

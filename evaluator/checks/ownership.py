@@ -1,0 +1,289 @@
+"""Ownership signals: operating the system, and in stories, personal action with results."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from evaluator.checks._match import family_finding, ladder, matching
+from evaluator.checks.registry import AnswerContext, Finding, check
+
+OPERATIONS = {
+    "SLA and freshness": [
+        r"\bSLAs?\b",
+        r"\bSLOs?\b",
+        r"\bfreshness\b",
+        r"\blanded by\b",
+        r"\bdeadline\b",
+        r"\blatency (?:target|budget)\b",
+    ],
+    "monitoring and alerting": [
+        r"\bmonitor(?:s|ed|ing)?\b",
+        r"\balert(?:s|ed|ing)?\b",
+        r"\bdashboards? (?:for|of|on) (?:the )?pipeline",
+        r"\bpag(?:e|ed|ing)\b",
+        r"\bobservability\b",
+        r"\bmetrics? on (?:lag|latency|volume)",
+    ],
+    "data-quality checks": [
+        r"\bdata[- ]quality\b",
+        r"\bDQ\b",
+        r"\b(?:row[- ]count|null|schema|volume|freshness|anomaly|uniqueness|dedup\w*) (?:checks?|tests?|validation)",
+        r"\bvalidat(?:e|ion|ing)\b",
+        r"\bexpectations?\b",
+        r"\bassertions?\b",
+        r"\bcircuit[- ]breaker\b",
+        r"\bwrite[- ]audit[- ]publish\b",
+        r"\breconcil",
+    ],
+    "backfills and reprocessing": [
+        r"\bbackfill",
+        r"\bre-?process",
+        r"\bre-?run",
+        r"\breplay",
+        r"\bidempoten",
+        r"\blate[- ]arriving\b",
+        r"\bwatermarks?\b",
+    ],
+    "on-call and incidents": [
+        r"\bon-?call\b",
+        r"\brunbooks?\b",
+        r"\bincidents?\b",
+        r"\bpost-?mortems?\b",
+        r"\brollback\b",
+        r"\bescalat",
+    ],
+    "lineage and ownership": [
+        r"\blineage\b",
+        r"\bowners?(?:hip)?\b",
+        r"\bdocument(?:ed|ation)\b",
+        r"\bdata catalog\b",
+        r"\bcontracts?\b",
+    ],
+}
+
+
+@check("operations_coverage")
+def operations_coverage(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Owns the system after launch: SLA, monitoring and alerting, data-quality checks,
+    backfills, on-call, lineage. A design that stops at the diagram is a mid-level answer."""
+    return family_finding(ctx.prose, OPERATIONS, [0.25, 0.5, 0.7, 0.85, 1.0], "operational practices", pass_at=2)
+
+
+_I_ACTION = re.compile(
+    r"\bI(?:'ve| have| had)?\s+(?:\w+ly\s+|then\s+|also\s+|personally\s+|first\s+)?"
+    r"(?:built|designed|owned|led|wrote|added|found|noticed|traced|fixed|proposed|drove|decided|paged|rolled|migrated|set up|"
+    r"created|ran|re-?ran|backfilled|negotiated|convinced|pushed|implemented|introduced|debugged|investigated|escalated|"
+    r"organi[sz]ed|partnered|took|started|defined|changed|moved|replaced|measured|deprecated|coordinated|reviewed|automated|"
+    r"wrote|shipped|launched|identified|isolated|paused|stopped|killed|reverted|patched|documented|presented|interviewed|met|"
+    r"sat down|pitched|argued|chose|picked|split|rebuilt|redesigned|reworked|realized|realised|checked|compared|dug|"
+    r"communicated|informed|notified|messaged|told|asked|declared|opened|filed|ran|got|made|put|kept|spent|owned|volunteered|"
+    r"mentored|trained|onboarded|designed|prototyped|benchmarked|tested|validated|reconciled|quantified|estimated|calculated)\b"
+)
+_WE = re.compile(r"\b(?:we|our team|the team)\b", re.IGNORECASE)
+
+
+@check("first_person_ownership")
+def first_person_ownership(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Personal action in stories: sentences where "I" did something, weighed against "we".
+
+    Hiring committees cannot credit what the team did; "we fixed it" with no personal action
+    is the weak pattern.
+    """
+    mine = [s for s in ctx.prose if _I_ACTION.search(s.text)]
+    ours = [s for s in ctx.prose if _WE.search(s.text) and not _I_ACTION.search(s.text)]
+    n, w = len(mine), len(ours)
+    ratio = n / (n + w) if n + w else 0.0
+    strength = ladder(n, [0.25, 0.45, 0.65, 0.8, 0.9, 1.0]) * (0.6 + 0.4 * min(1.0, ratio / 0.5))
+    detail = f"{n} sentence(s) of personal action, {w} 'we' sentence(s) without one"
+    ok = n >= int(params.get("min", 3)) and ratio >= float(params.get("min_ratio", 0.4))
+    return Finding(ok, strength, detail, mine[:6])
+
+
+_RESULT_WORDS = re.compile(
+    r"\b(?:reduc|cut|dropp|improv|increas|sav|lower|rais|decreas|went (?:from|down|up)|from \S+ to|brought|shrank|grew|"
+    r"faster|fewer|zero|no more|eliminat|recover|restor|avoid|caught|prevent|adopt|onboard|migrat)\w*",
+    re.IGNORECASE,
+)
+_MEASURE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|percent|x\b|times\b|hours?|hrs?|h\b|minutes?|mins?|seconds?|days?|weeks?|months?|teams?|"
+    r"pipelines?|tables?|jobs?|dashboards?|incidents?|pages?|engineers?|users?|\$|k\b|m\b|tb|gb|pb)|\$\s?\d",
+    re.IGNORECASE,
+)
+
+
+@check("measurable_results")
+def measurable_results(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Results stated with numbers ("cut the SLA misses from 6 a month to 0", "40% cheaper").
+
+    "It went well" cannot be checked; a measured outcome can.
+    """
+    hits = [s for s in ctx.prose if _MEASURE.search(s.text) and _RESULT_WORDS.search(s.text)]
+    n = len(hits)
+    return Finding(n >= 1, ladder(n, [0.5, 0.8, 1.0]), f"{n} measurable result(s)", hits[:4])
+
+
+STAR = {
+    "situation": [
+        r"\bat (?:my )?(?:previous|last|current|former)\b",
+        r"\bwe had\b",
+        r"\bour (?:pipeline|team|system|job|platform)\b",
+        r"\bin (?:19|20)\d\d\b",
+        r"\blast (?:year|quarter)\b",
+        r"\bI was (?:the|on|a|responsible)\b",
+        r"\bcontext\b",
+        r"\bthe situation\b",
+        r"\bbackground\b",
+        r"\bthere was\b",
+    ],
+    "task": [
+        r"\bmy (?:job|task|role|goal|responsibility)\b",
+        r"\bI (?:was asked|needed|had) to\b",
+        r"\bthe goal\b",
+        r"\bresponsible for\b",
+        r"\bI owned\b",
+        r"\bthe task\b",
+        r"\bthe problem\b",
+        r"\bneeded to\b",
+    ],
+    "action": [_I_ACTION.pattern],
+    "result": [
+        r"\bas a result\b",
+        r"\bresult(?:s|ed)?\b",
+        r"\boutcome\b",
+        r"\bin the end\b",
+        r"\bafterwards?\b",
+        r"\bsince then\b",
+        r"\bended up\b",
+        _MEASURE.pattern,
+    ],
+    "reflection": [
+        r"\blearn(?:ed|t)\b",
+        r"\blessons?\b",
+        r"\bnext time\b",
+        r"\bin hindsight\b",
+        r"\bI would (?:now|do)\b",
+        r"\bdifferently\b",
+        r"\bchanged (?:how|the way)\b",
+    ],
+}
+
+
+@check("star_structure")
+def star_structure(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Situation, task, action, result (and what was learned): a story the committee can follow
+    and verify, rather than a description of a team's project."""
+    return family_finding(ctx.prose, STAR, [0.2, 0.4, 0.6, 0.85, 1.0], "STAR parts", pass_at=4)
+
+
+FOLLOW_UP = {
+    "root cause found": [
+        r"\broot[- ]?caus",
+        r"\btraced (?:it|the)\b",
+        r"\bturned out\b",
+        r"\bthe cause\b",
+        r"\bbisect",
+        r"\bdiagnos",
+    ],
+    "prevention added": [
+        r"\badded (?:an? )?(?:alert|check|test|monitor|validation|guard|circuit)",
+        r"\bprevent",
+        r"\bnever (?:again|happen)",
+        r"\bso (?:it|this) (?:can(?:'t| not)|won'?t)\b",
+        r"\bcontract tests?\b",
+        r"\bschema (?:check|validation)\b",
+    ],
+    "post-incident process": [
+        r"\bpost-?mortem\b",
+        r"\bretro(?:spective)?\b",
+        r"\brunbook\b",
+        r"\bincident review\b",
+        r"\bblameless\b",
+    ],
+    "communication": [
+        r"\b(?:told|informed|notified|updated|communicated|messaged|emailed) (?:the )?(?:stakeholders|consumers|"
+        r"teams?|users|finance|advertisers|leadership|downstream|my manager|partners)",
+        r"\bstatus updates?\b",
+        r"\bcommunicat",
+    ],
+}
+
+
+@check("incident_follow_through")
+def incident_follow_through(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """After a failure: root cause, communication, a prevention that was actually added, and a
+    post-incident review. Fixing the symptom and moving on is the weak pattern."""
+    return family_finding(ctx.prose, FOLLOW_UP, [0.3, 0.6, 0.85, 1.0], "incident follow-through", pass_at=2)
+
+
+CROSS_TEAM = {
+    "several consumers": [
+        r"\b(?:\w+\s)?teams?\b.*\b(?:needed|wanted|used|consumed|relied)",
+        r"\bconsumers?\b",
+        r"\bstakeholders?\b",
+        r"\b(?:three|four|five|several|multiple|\d+) (?:teams|groups|orgs|consumers)\b",
+    ],
+    "alignment and advocacy": [
+        r"\balign",
+        r"\bconvinc",
+        r"\bnegotiat",
+        r"\bpushed back\b",
+        r"\bbuy-?in\b",
+        r"\badvocat",
+        r"\bdesign (?:doc|review)\b",
+        r"\bRFC\b",
+        r"\bproposal\b",
+        r"\bpersuad",
+    ],
+    "contracts and interfaces": [
+        r"\bcontracts?\b",
+        r"\bSLAs?\b",
+        r"\binterface\b",
+        r"\bAPI\b",
+        r"\bschema\b",
+        r"\bversion(?:ed|ing)\b",
+        r"\bconformed\b",
+        r"\bsingle source of truth\b",
+        r"\bshared (?:definitions?|metrics?|tables?)\b",
+    ],
+    "adoption and support": [
+        r"\badopt",
+        r"\bonboard",
+        r"\bdocumentation\b",
+        r"\boffice hours\b",
+        r"\bmigrat",
+        r"\bdeprecat",
+        r"\bsupport\b",
+        r"\btraining\b",
+    ],
+}
+
+
+@check("cross_team_reach")
+def cross_team_reach(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Serving several teams: their different needs, aligning them, contracts between them and
+    driving adoption; the scope expected of a senior engineer."""
+    return family_finding(ctx.prose, CROSS_TEAM, [0.3, 0.6, 0.85, 1.0], "cross-team practices", pass_at=2)
+
+
+@check("names_impact")
+def names_impact(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """States who or what was affected and how much (revenue, advertisers, dashboards, users),
+    which is the product sense of a behavioural story."""
+    hits = matching(
+        ctx.prose,
+        [
+            r"\bimpact",
+            r"\baffect",
+            r"\brevenue\b",
+            r"\b(?:advertisers|users|customers|executives|leadership)\b",
+            r"\bbusiness\b",
+            r"\bdecisions?\b",
+            r"\bbilling\b",
+            r"\bdownstream\b",
+            r"\bblast radius\b",
+        ],
+    )
+    n = len(hits)
+    return Finding(n >= 2, ladder(n, [0.35, 0.65, 0.85, 1.0]), f"{n} sentence(s) about who was affected", hits[:4])

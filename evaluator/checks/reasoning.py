@@ -1,0 +1,430 @@
+"""Reasoning signals: justified choices, costs, requirements before technology, grain, privacy.
+
+Interviewers weigh reasoning over the technology picked, so these checks look for the shape
+of an argument ("X instead of Y because Z, at the cost of W"), not for product names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from evaluator.checks._match import family_finding, ladder, matching, rx
+from evaluator.checks.registry import AnswerContext, Finding, check
+from evaluator.text import Sentence
+
+ALTERNATIVE = [
+    r"\binstead of\b",
+    r"\brather than\b",
+    r"\bas opposed to\b",
+    r"\bvs\.?\s",
+    r"\bversus\b",
+    r"\bcompared (?:to|with)\b",
+    r"\balternative(?:ly|s)?\b",
+    r"\bthe other option\b",
+    r"\bover (?:a|an|the)?\s*\w+ because\b",
+    r"\b(?:I|we) (?:considered|looked at|evaluated|ruled out|rejected)\b",
+    r"\bcould (?:also )?(?:use|do|go with)\b",
+    r"\bwhy not\b",
+    r"\bpreferr?(?:ed|ing)?\b.*\bto\b",
+    r"\bbetter than\b",
+    r"\bnot (?:a|an)?\s*\w+,? because\b",
+    r"\beither\b.*\bor\b",
+    r"\bchose\b",
+    r"\bopt(?:ed)? for\b",
+    r"\bpick(?:ed)?\b.*\bover\b",
+]
+REASON = [
+    r"\bbecause\b",
+    r"\bsince\b",
+    r"\bso that\b",
+    r"\bwhich (?:means|lets|gives|avoids|keeps)\b",
+    r"\bgiven (?:that|the)\b",
+    r"\bthe reason\b",
+    r"\bto avoid\b",
+    r"\bin order to\b",
+    r"\bthat way\b",
+    r"\bas it\b",
+    r"\bwhich is why\b",
+]
+COST = [
+    r"\bat the cost of\b",
+    r"\bthe cost is\b",
+    r"\bcost(?:s)? (?:us|more)\b",
+    r"\bdownside\b",
+    r"\bdrawback\b",
+    r"\btrade-?offs?\b",
+    r"\bwe (?:pay|lose|give up|accept)\b",
+    r"\bthe price\b",
+    r"\bmore expensive\b",
+    r"\bcheaper\b",
+    r"\b(?:adds?|extra|higher|more) (?:latency|complexity|cost|storage|operational)\b",
+    r"\bat the expense of\b",
+    r"\bthe catch\b",
+    r"\bthe risk is\b",
+    r"\bsacrific",
+    r"\bbut (?:it|that|this) (?:means|costs|adds|requires|is)\b",
+    r"\bslower\b",
+    r"\bharder to\b",
+    r"\bstale\b",
+    r"\bcomplexity\b",
+    r"\bin exchange\b",
+]
+
+
+def _justified(ctx: AnswerContext) -> tuple[list[Sentence], list[Sentence]]:
+    if "justified" not in ctx.memo:
+        alt = matching(ctx.prose, ALTERNATIVE)
+        justified = [s for s in alt if any(rx(p).search(s.text) for p in REASON + COST)]
+        costed = matching(ctx.prose, COST)
+        ctx.memo["justified"] = (justified, costed)
+    return ctx.memo["justified"]
+
+
+@check("justified_choices")
+def justified_choices(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Choices argued against a named alternative with a reason ("X instead of Y because Z").
+
+    One-option designs and choices stated as facts are the weak pattern in DOMAIN.md; the
+    count of distinct justified comparisons is what separates a 2 from a 4.
+    """
+    justified, costed = _justified(ctx)
+    reasoned = [s for s in matching(ctx.prose, REASON) if s not in justified]
+    n = len(justified)
+    credit = n + 0.35 * min(len(reasoned), 4)  # a reason without an alternative is half an argument
+    strength = min(1.0, ladder(credit, [0.35, 0.6, 0.8, 0.9, 1.0]) + (0.1 if costed and n else 0.0))
+    detail = f"{n} choice(s) justified against an alternative, {len(reasoned)} more with a reason only"
+    evidence = sorted([*justified[:6], *reasoned[:2]], key=lambda s: s.start)
+    return Finding(n >= int(params.get("min", 2)), strength, detail, evidence)
+
+
+@check("states_costs")
+def states_costs(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Whether the answer names what its choices cost (latency, money, complexity, staleness).
+
+    A trade-off without its price is just a preference.
+    """
+    _, costed = _justified(ctx)
+    n = len(costed)
+    return Finding(n >= 1, ladder(n, [0.45, 0.75, 1.0]), f"{n} sentence(s) name a cost or downside", costed[:5])
+
+
+@check("considers_alternatives")
+def considers_alternatives(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Red flag when not one alternative is mentioned anywhere: a one-option design."""
+    alt = matching(ctx.sentences, ALTERNATIVE + [r"\boption\b", r"\bor\b.*\binstead\b", r"\bhybrid\b"])
+    if alt:
+        return Finding(True, 1.0, f"{len(alt)} sentence(s) weigh alternatives", alt[:3])
+    return Finding(False, 0.0, "one-option answer: no alternative is ever considered")
+
+
+CONSISTENCY = {
+    "relaxed where acceptable": [
+        r"eventual(?:ly)? consisten",
+        r"approximate",
+        r"at-least-once",
+        r"best[- ]effort",
+        r"(?:a few|some) (?:seconds|minutes) (?:stale|late|behind)",
+        r"good enough",
+        r"tolerate",
+    ],
+    "exact where it matters": [
+        r"exactly[- ]once",
+        r"strong(?:ly)? consisten",
+        r"\bexact\b",
+        r"reconcil",
+        r"billing",
+        r"source of truth",
+        r"idempoten",
+        r"dedup",
+    ],
+}
+
+
+@check("consistency_nuance")
+def consistency_nuance(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Knows where eventual consistency is fine (like counts, dashboards) and where it is not
+    (billing, finance): both sides stated earns full credit."""
+    return family_finding(ctx.prose, CONSISTENCY, [0.5, 1.0], "consistency reasoning", pass_at=2)
+
+
+REQUIREMENTS = [
+    r"\brequirements?\b",
+    r"\bclarif",
+    r"\bwho (?:uses|consumes|needs|reads|will use)\b",
+    r"\bconsumers?\b",
+    r"\bstakeholders?\b",
+    r"\buse[- ]cases?\b",
+    r"\bthe goal\b",
+    r"\bbefore (?:I|we) (?:design|pick|choose|jump)",
+    r"\bfirst,? (?:I'?d|I would|let me|we should) (?:ask|understand|clarify|confirm|define)\b",
+    r"\bassum(?:e|ing|ption)",
+    r"\bSLA\b",
+    r"\bfreshness\b",
+    r"\blatency (?:target|requirement|budget)\b",
+    r"\bneeds? to (?:answer|see|know|decide)\b",
+    r"\bquestions? (?:I'?d|I would|to) ask\b",
+    r"\bwhat decisions?\b",
+    r"\bdefin(?:e|ition)\b",
+    r"\bwhat (?:counts|success means)\b",
+    r"\bthe (?:goal|purpose|objective)\b",
+    r"\bis (?:the drop|it|this) real\b",
+]
+TECHNOLOGY = (
+    r"\b(?:kafka|scribe|kinesis|pub/?sub|flink|spark|presto|trino|velox|hive|iceberg|delta lake|hudi|airflow|dagster|"
+    r"druid|scuba|clickhouse|pinot|cassandra|hbase|bigtable|dynamo\w*|redis|memcache\w*|rocksdb|tao|mysql|postgres\w*|"
+    r"snowflake|bigquery|redshift|hdfs|s3|parquet|orc|avro|protobuf|elasticsearch|beam|dataflow|storm|samza)\b"
+)
+
+
+@check("requirements_first")
+def requirements_first(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Requirements or consumers are stated before the first technology is named.
+
+    Leading with tools before knowing who needs the data and for what is the most common
+    mid-level pattern; seniors clarify first.
+    """
+    sentences = ctx.sentences
+    req = next((s for s in sentences if s.is_prose and any(rx(p).search(s.text) for p in REQUIREMENTS)), None)
+    tech = next((s for s in sentences if rx(TECHNOLOGY).search(s.text)), None)
+    if req is None:
+        return Finding(False, 0.0, "no requirements, consumers or assumptions stated")
+    if tech is None or req.start <= tech.start:
+        return Finding(True, 1.0, "requirements stated before any technology", [req])
+    return Finding(False, 0.4, "requirements stated, but only after technology was chosen", [req])
+
+
+@check("grain_declared")
+def grain_declared(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Declares the grain of the main fact table ("one row per impression"), the first modeling
+    decision that everything else depends on."""
+    hits = matching(
+        ctx.prose,
+        [
+            r"\bgrain\b",
+            r"\bone row (?:per|for each)\b",
+            r"\b(?:a|each) row (?:is|represents|per)\b",
+            r"\brows? per\b",
+            r"\bat the level of\b",
+            r"\bgranularity\b",
+        ],
+    )
+    return Finding(bool(hits), 1.0 if hits else 0.0, "grain declared" if hits else "grain never declared", hits[:2])
+
+
+MODELING = {
+    "fact and dimension tables": [
+        r"\bfact (?:table|s)\b",
+        r"\bdimension (?:table|s)\b",
+        r"\bdim_\w+",
+        r"\bfct_\w+|\bfact_\w+",
+        r"\bstar schema\b",
+        r"\bconformed\b",
+    ],
+    "slowly changing dimensions": [
+        r"\bSCD\b",
+        r"\bslowly changing\b",
+        r"\btype[- ]2\b",
+        r"\bvalid_(?:from|to)\b",
+        r"\bsnapshot",
+    ],
+    "partitioning and clustering": [
+        r"\bpartition(?:ed|ing|s)?\b",
+        r"\bcluster(?:ed|ing)? (?:by|on)\b",
+        r"\bbucket(?:ed|ing)?\b",
+        r"\bsort(?:ed)? (?:by|key)\b",
+        r"\bz-?order",
+    ],
+    "layers": [
+        r"\bbronze\b|\bsilver\b|\bgold\b",
+        r"\braw (?:layer|table|zone)\b",
+        r"\bstaging\b",
+        r"\bcurated\b",
+        r"\bpre-?aggregat",
+        r"\brollups?\b",
+        r"\bsummary tables?\b",
+        r"\baggregate tables?\b",
+    ],
+    "schema contracts": [
+        r"\bschema (?:registry|evolution|contract)\b",
+        r"\bbackward[- ]compatib",
+        r"\bdata contract\b",
+    ],
+}
+
+
+@check("modeling_vocabulary")
+def modeling_vocabulary(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Uses dimensional-modeling ideas in sentences: facts and dimensions, SCDs, partitioning,
+    layers, schema contracts."""
+    return family_finding(ctx.prose, MODELING, [0.3, 0.55, 0.75, 0.9, 1.0], "modeling ideas", pass_at=2)
+
+
+SCALE_STRATEGIES = {
+    "partitioning": [
+        r"\bpartition(?:ed|ing|s)? (?:by|on)\b",
+        r"\bdate-partitioned\b",
+        r"\bhourly partitions?\b",
+        r"\bpartition pruning\b",
+    ],
+    "sharding or keyed distribution": [
+        r"\bshard(?:ed|ing|s)?\b",
+        r"\bkey(?:ed)? by\b",
+        r"\bconsistent hashing\b",
+        r"\bhash(?:ed)? (?:on|by)\b",
+        r"\bbucket(?:ed|ing)? (?:by|on)\b",
+    ],
+    "clustering or sort order": [r"\bcluster(?:ed|ing)? (?:by|on)\b", r"\bsort(?:ed)? (?:by|key)\b", r"\bz-?order"],
+    "caching or pre-aggregation": [
+        r"\bcach(?:e|ed|ing)\b",
+        r"\bpre-?aggregat",
+        r"\brollups?\b",
+        r"\bmateriali[sz]ed\b",
+        r"\bpre-?comput",
+    ],
+    "hot keys and skew": [r"\bhot (?:keys?|spots?|partitions?)\b", r"\bskew", r"\bsalt(?:ed|ing)\b", r"\bcelebrit"],
+    "what breaks first": [
+        r"\bbottleneck\b",
+        r"\bbreaks? first\b",
+        r"\bfalls? over\b",
+        r"\bwon'?t scale\b",
+        r"\bwould(?:n't| not) (?:hold|scale)\b",
+        r"\bfirst thing to (?:break|fail)\b",
+        r"\bback-?pressure\b",
+        r"\bthrottl",
+    ],
+    "sampling or approximation": [
+        r"\bsampl(?:e|ing)\b",
+        r"\bapprox(?:imate)?[_ ]?(?:distinct|count)\b",
+        r"\bhyperloglog\b|\bHLL\b",
+        r"\bsketch",
+    ],
+    "compression and formats": [r"\bcompress", r"\bcolumnar\b", r"\bparquet\b|\borc\b", r"\bencoding\b"],
+    "tiered storage and retention": [
+        r"\bretention\b",
+        r"\bTTL\b",
+        r"\bcold storage\b",
+        r"\btiered\b",
+        r"\bcompaction\b",
+    ],
+}
+
+
+@check("scale_strategies")
+def scale_strategies(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Names concrete scaling strategies (partitioning, sharding, clustering, caching, skew
+    handling, what breaks first) in sentences, instead of "add more servers"."""
+    return family_finding(
+        ctx.prose, SCALE_STRATEGIES, [0.25, 0.45, 0.65, 0.8, 0.9, 1.0], "scaling strategies", pass_at=2
+    )
+
+
+PRIVACY = {
+    "identifiers protected": [
+        r"\bhash(?:ed|ing)? (?:the )?(?:user[_ ]?)?ids?\b",
+        r"\btokeni[sz]",
+        r"\bpseudonymi[sz]",
+        r"\banonymi[sz]",
+        r"\bsalt(?:ed)? hash",
+        r"\b(?:user[_ ]?)?ids? (?:are|is|get|gets) (?:\w+ )?(?:hashed|tokeni[sz]ed|pseudonymi[sz]ed|encrypted)",
+    ],
+    "PII handling": [
+        r"\bPII\b",
+        r"\bpersonal data\b",
+        r"\bpersonally identifiable\b",
+        r"\bstrip(?:ped|ping)? .*(?:PII|personal)",
+        r"\bsensitive (?:data|fields|columns)\b",
+    ],
+    "aggregate-only outputs": [
+        r"\bminimum (?:group|cohort|audience|bucket|threshold)",
+        r"\bk-?anonym",
+        r"\baggregate[- ]only\b",
+        r"\bat least \d+ users\b",
+        r"\bminimum of \d+",
+        r"\b\d+ users per (?:breakdown|group|bucket|segment)",
+        r"\bdifferential privacy\b",
+    ],
+    "access control and retention": [
+        r"\baccess control",
+        r"\bACLs?\b",
+        r"\brole-based\b",
+        r"\bretention polic",
+        r"\bGDPR\b|\bCCPA\b",
+        r"\bdeletion requests?\b",
+        r"\bright to be forgotten\b",
+        r"\bconsent\b",
+        r"\bdata minimi[sz]",
+    ],
+}
+
+
+@check("privacy_handled")
+def privacy_handled(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Handles privacy: protected identifiers, PII stripped early, aggregate-only outputs with
+    minimum group sizes, access control and retention."""
+    return family_finding(ctx.prose, PRIVACY, [0.5, 0.8, 1.0], "privacy measures", pass_at=1)
+
+
+STRUCTURE = {
+    "ordered steps": [
+        r"\bfirst(?:ly)?\b",
+        r"\bsecond(?:ly)?\b",
+        r"\bthen\b",
+        r"\bnext\b",
+        r"\bfinally\b",
+        r"\bstep \d\b",
+        r"^\s*\d+[.)]",
+    ],
+    "hypotheses": [
+        r"\bhypothes",
+        r"\bcould be\b",
+        r"\bmight be\b",
+        r"\bpossible (?:causes?|reasons?|explanations?)\b",
+        r"\bsuspect\b",
+        r"\bone explanation\b",
+        r"\bif it(?:'s| is)\b",
+        r"\bpoints? (?:at|to)\b",
+        r"\b(?:is|could be) either\b",
+        r"\bwould (?:suggest|indicate|mean)\b",
+        r"\bsuggests?\b",
+        r"\bindicat\w+\b",
+        r"\blikely (?:cause|reason|explanation)s?\b",
+    ],
+    "prioritisation": [
+        r"\bmost likely\b",
+        r"\bstart (?:with|by)\b",
+        r"\brule out\b",
+        r"\bprioriti[sz]",
+        r"\bcheapest\b",
+        r"\bquickest\b",
+        r"\bbefore (?:anything|digging|going)\b",
+        r"\bthe first thing\b",
+        r"\bin (?:roughly |this |that )?order\b",
+        r"\bmost common\b",
+        r"\bnarrows? (?:it )?(?:down )?fast",
+        r"\bfirst\b.*\bbecause\b",
+    ],
+    "validation and conclusion": [
+        r"\bconfirm",
+        r"\bvalidat",
+        r"\bverif",
+        r"\bwould tell (?:me|us)\b",
+        r"\bnarrow(?:s|ed|ing)? (?:it )?down\b",
+        r"\bif .{3,60}\bthen\b",
+        r"\bdepending on\b",
+        r"\brecommend",
+        r"\bnext steps?\b",
+        r"\bcross-?check",
+        r"\bcompare\b",
+        r"\bif\b.{3,80},\s*(?:it'?s|that'?s|then|I'?d)\b",
+        r"\bseparate\b",
+    ],
+}
+
+
+@check("structured_reasoning")
+def structured_reasoning(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """An ordered approach: steps, explicit hypotheses, what to check first and why, and how
+    each result narrows the answer; the analytical skeleton interviewers look for in product
+    and diagnosis questions."""
+    return family_finding(ctx.sentences, STRUCTURE, [0.3, 0.55, 0.8, 1.0], "structure of the reasoning", pass_at=3)
