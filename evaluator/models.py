@@ -291,3 +291,25 @@ class Transcript(BaseModel):
     overrun_seconds: float | None = None
     status: Literal["draft", "submitted", "graded"] = "submitted"
     report: Report | None = None
+
+
+# --------------------------------------------------------------------------- calibration gold set
+
+
+class GoldScore(BaseModel):
+    score: int = Field(ge=1, le=4)
+    rationale: str = ""
+
+
+class GoldAnswer(BaseModel):
+    """An answer scored by experts (rubrics/gold/*.yaml); coaches' overrides use the same shape."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    question_id: str
+    grader: str = "expert-panel"
+    answer: str
+    scores: dict[Dimension, GoldScore]
+    recommendation: Recommendation | None = None
+    sql_correct: bool | None = None

@@ -44,7 +44,8 @@ def concept_coverage(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     covered = [c for c in concepts if c.id in hits]
     share = sum(c.weight for c in covered) / total
     full_at = float(params.get("full_at", 0.7))
-    strength = min(1.0, share / full_at)
+    # convex: touching a third of the key ideas is partial credit, not most of it
+    strength = min(1.0, share / full_at) ** 1.5
     missed = [c.label for c in concepts if c.id not in hits]
     detail = f"covered {len(covered)} of {len(concepts)} key concepts"
     if covered:

@@ -26,6 +26,10 @@ ALTERNATIVE = [
     r"\b(?:I|we) (?:considered|looked at|evaluated|ruled out|rejected)\b",
     r"\bcould (?:also )?(?:use|do|go with)\b",
     r"\bwhy not\b",
+    r"\b(?:two|three|several|a few|the) options\b",
+    r"\boptions?\s*(?::|were|was)\b",
+    r"\(a\)|\(b\)",
+    r"\boption (?:a|b|1|2|one|two)\b",
     r"\bpreferr?(?:ed|ing)?\b.*\bto\b",
     r"\bbetter than\b",
     r"\bnot (?:a|an)?\s*\w+,? because\b",
@@ -75,7 +79,14 @@ COST = [
 def _justified(ctx: AnswerContext) -> tuple[list[Sentence], list[Sentence]]:
     if "justified" not in ctx.memo:
         alt = matching(ctx.prose, ALTERNATIVE)
-        justified = [s for s in alt if any(rx(p).search(s.text) for p in REASON + COST)]
+        following = {a.start: b for a, b in zip(ctx.prose, ctx.prose[1:], strict=False)}
+
+        def argued(s: Sentence) -> bool:
+            # the reason often comes in the next sentence: "We chose X over Y. Y would cost ..."
+            window = [s, following[s.start]] if s.start in following else [s]
+            return any(rx(p).search(w.text) for w in window for p in REASON + COST)
+
+        justified = [s for s in alt if argued(s)]
         costed = matching(ctx.prose, COST)
         ctx.memo["justified"] = (justified, costed)
     return ctx.memo["justified"]
@@ -428,3 +439,48 @@ def structured_reasoning(ctx: AnswerContext, params: Mapping[str, Any]) -> Findi
     each result narrows the answer; the analytical skeleton interviewers look for in product
     and diagnosis questions."""
     return family_finding(ctx.sentences, STRUCTURE, [0.3, 0.55, 0.8, 1.0], "structure of the reasoning", pass_at=3)
+
+
+CAUSAL = [
+    r"\bbecause\b",
+    r"\bso that\b",
+    r"\bwhich means\b",
+    r"\btherefore\b",
+    r"\bthat'?s why\b",
+    r"\bwhich is why\b",
+    r"\bmeans (?:that|we|the)\b",
+    r"\botherwise\b",
+    r"\bif\b.{3,80}\b(?:then|,)",
+    r"\bsince\b",
+    r"\bpoints? (?:at|to)\b",
+    r"\bso\b(?:,| we| I| the| it)",
+    r"\bwould (?:tell|show|mean|suggest)\b",
+    r"\bto (?:avoid|make sure|ensure|rule out)\b",
+]
+
+
+@check("reasoning_depth")
+def reasoning_depth(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """How many sentences carry an argument (because, so that, if ... then, which means).
+
+    A checklist names the right topics; an argument explains why each matters. The count of
+    reasoned sentences is what separates a covered checklist from a senior answer.
+    """
+    hits = matching(ctx.prose, CAUSAL)
+    n = len(hits)
+    strength = ladder(n, [0.12, 0.25, 0.38, 0.5, 0.6, 0.7, 0.8, 0.88, 0.94, 1.0])
+    return Finding(n >= int(params.get("min", 4)), strength, f"{n} sentence(s) carry an explicit argument", hits[:4])
+
+
+_FIGURE = (
+    r"\d+(?:\.\d+)?\s*(?:%|percent|x\b|k\b|m\b|b\b|million|billion|thousand|points?\b|pp\b|days?\b|weeks?\b|hours?\b)"
+)
+
+
+@check("quantifies")
+def quantifies(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Sizes things with numbers (the drop in users, the expected effect, the share of a segment):
+    an analysis that never sizes anything cannot prioritise."""
+    hits = matching(ctx.prose, [_FIGURE])
+    n = len(hits)
+    return Finding(n >= 2, ladder(n, [0.35, 0.6, 0.8, 1.0]), f"{n} sentence(s) with sized figures", hits[:3])

@@ -1,0 +1,222 @@
+"""Agreement between the grader and expert scores on the gold set (``rubrics/gold``).
+
+The figures are the ones essay-scoring practice uses (quadratic weighted kappa, exact and
+within-one agreement) plus leniency (mean signed difference), so a coach can see not just
+whether the grader agrees but in which direction it errs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from evaluator.bank import get_question, rubric_for
+from evaluator.loader import LoadError, Problem, parse_yaml, validate_model
+from evaluator.models import DIMENSIONS, Dimension, GoldAnswer, Recommendation
+from evaluator.paths import rubrics_dir
+from evaluator.scoring import overall
+
+
+class DimensionAgreement(BaseModel):
+    dimension: Dimension
+    n: int
+    qwk: float | None
+    exact: float
+    within_one: float
+    mean_signed_diff: float
+    confusion: list[list[int]]  # rows: expert 1..4, columns: grader 1..4
+
+
+class Disagreement(BaseModel):
+    gold_id: str
+    question_id: str
+    dimension: Dimension
+    expert: int
+    grader: int
+
+
+class CaseResult(BaseModel):
+    gold_id: str
+    question_id: str
+    expert: dict[str, int]
+    grader: dict[str, int | None]
+    expert_overall: float
+    grader_overall: float
+    expert_recommendation: Recommendation | None
+    grader_recommendation: Recommendation
+
+
+class ModeResult(BaseModel):
+    mode: str
+    dimensions: list[DimensionAgreement]
+    spearman_overall: float | None
+    recommendation_accuracy: float
+    largest_disagreements: list[Disagreement]
+    cases: list[CaseResult]
+
+
+class CalibrationResult(BaseModel):
+    gold_files: int
+    problems: list[str]
+    modes: list[ModeResult]
+
+    def summary_text(self) -> str:
+        lines = [f"gold set: {self.gold_files} answer(s)"]
+        lines += [f"problem: {p}" for p in self.problems]
+        for m in self.modes:
+            lines.append(f"\n== {m.mode} mode ==")
+            lines.append(f"{'dimension':15} {'n':>3} {'QWK':>6} {'exact':>6} {'+-1':>6} {'bias':>6}")
+            for d in m.dimensions:
+                qwk = "n/a" if d.qwk is None else f"{d.qwk:.2f}"
+                lines.append(
+                    f"{d.dimension:15} {d.n:>3} {qwk:>6} {d.exact:>6.2f} {d.within_one:>6.2f} {d.mean_signed_diff:>+6.2f}"
+                )
+            sp = "n/a" if m.spearman_overall is None else f"{m.spearman_overall:.2f}"
+            lines.append(f"overall Spearman {sp}; recommendation accuracy {m.recommendation_accuracy:.2f}")
+            for d in m.largest_disagreements[:5]:
+                lines.append(f"  {d.gold_id} {d.dimension}: expert {d.expert}, grader {d.grader}")
+        return "\n".join(lines)
+
+
+def gold_dir() -> Path:
+    return rubrics_dir() / "gold"
+
+
+def load_gold(folder: Path | None = None) -> tuple[list[GoldAnswer], list[Problem]]:
+    """Every gold file (expert set and coaches' overrides); a bad file is reported, not fatal."""
+    out: list[GoldAnswer] = []
+    problems: list[Problem] = []
+    for f in sorted((folder or gold_dir()).rglob("*.yaml")):
+        try:
+            data, node = parse_yaml(f.read_text(encoding="utf-8"), str(f))
+            out.append(validate_model(GoldAnswer, data, node, str(f)))
+        except LoadError as exc:
+            problems.extend(exc.problems)
+    return out, problems
+
+
+def quadratic_weighted_kappa(a: Sequence[int], b: Sequence[int], k: int = 4) -> float | None:
+    """Cohen's kappa with quadratic weights on a 1..k scale; None when it is undefined."""
+    n = len(a)
+    if n == 0:
+        return None
+    observed = [[0.0] * k for _ in range(k)]
+    for x, y in zip(a, b, strict=True):
+        observed[x - 1][y - 1] += 1
+    hist_a = [sum(row) for row in observed]
+    hist_b = [sum(observed[i][j] for i in range(k)) for j in range(k)]
+    num = den = 0.0
+    for i in range(k):
+        for j in range(k):
+            w = (i - j) ** 2 / (k - 1) ** 2
+            num += w * observed[i][j]
+            den += w * hist_a[i] * hist_b[j] / n
+    return None if den == 0 else 1.0 - num / den
+
+
+def _ranks(xs: Sequence[float]) -> list[float]:
+    order = sorted(range(len(xs)), key=lambda i: xs[i])
+    ranks = [0.0] * len(xs)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and xs[order[j + 1]] == xs[order[i]]:
+            j += 1
+        for t in range(i, j + 1):
+            ranks[order[t]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def spearman(a: Sequence[float], b: Sequence[float]) -> float | None:
+    if len(a) < 3:
+        return None
+    ra, rb = _ranks(a), _ranks(b)
+    ma, mb = sum(ra) / len(ra), sum(rb) / len(rb)
+    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb, strict=True))
+    va = sum((x - ma) ** 2 for x in ra) ** 0.5
+    vb = sum((y - mb) ** 2 for y in rb) ** 0.5
+    return None if va == 0 or vb == 0 else cov / (va * vb)
+
+
+def agreement(dimension: Dimension, pairs: list[tuple[int, int]]) -> DimensionAgreement:
+    expert = [e for e, _ in pairs]
+    grader = [g for _, g in pairs]
+    n = len(pairs)
+    confusion = [[0] * 4 for _ in range(4)]
+    for e, g in pairs:
+        confusion[e - 1][g - 1] += 1
+    return DimensionAgreement(
+        dimension=dimension,
+        n=n,
+        qwk=quadratic_weighted_kappa(expert, grader),
+        exact=sum(e == g for e, g in pairs) / n if n else 0.0,
+        within_one=sum(abs(e - g) <= 1 for e, g in pairs) / n if n else 0.0,
+        mean_signed_diff=sum(g - e for e, g in pairs) / n if n else 0.0,
+        confusion=confusion,
+    )
+
+
+def evaluate(gold: list[GoldAnswer], offline: bool = True) -> ModeResult:
+    from evaluator.service import grade_answer
+
+    cases: list[CaseResult] = []
+    pairs: dict[Dimension, list[tuple[int, int]]] = {d: [] for d in DIMENSIONS}
+    disagreements: list[Disagreement] = []
+    mode = "deterministic"
+    for g in gold:
+        question = get_question(g.question_id)
+        rubric = rubric_for(question.round)
+        report = grade_answer(question, g.answer, offline=offline).report
+        mode = report.mode if report.mode == "llm" else mode
+        grader = {d: report.dimensions[d].score for d in DIMENSIONS}
+        expert = {d: s.score for d, s in g.scores.items() if d in rubric.dimensions}
+        for d, e in expert.items():
+            got = grader[d]
+            if got is None:
+                continue
+            pairs[d].append((e, got))
+            if abs(e - got) >= 2:
+                disagreements.append(
+                    Disagreement(gold_id=g.id, question_id=g.question_id, dimension=d, expert=e, grader=got)
+                )
+        expert_overall = overall(rubric, expert).score
+        cases.append(
+            CaseResult(
+                gold_id=g.id,
+                question_id=g.question_id,
+                expert=expert,
+                grader=grader,
+                expert_overall=expert_overall,
+                grader_overall=report.overall.score,
+                expert_recommendation=g.recommendation,
+                grader_recommendation=report.overall.recommendation,
+            )
+        )
+    rec_cases = [c for c in cases if c.expert_recommendation]
+    disagreements.sort(key=lambda d: -abs(d.expert - d.grader))
+    return ModeResult(
+        mode=mode,
+        dimensions=[agreement(d, pairs[d]) for d in DIMENSIONS if pairs[d]],
+        spearman_overall=spearman([c.expert_overall for c in cases], [c.grader_overall for c in cases]),
+        recommendation_accuracy=(
+            sum(c.expert_recommendation == c.grader_recommendation for c in rec_cases) / len(rec_cases)
+            if rec_cases
+            else 0.0
+        ),
+        largest_disagreements=disagreements[:10],
+        cases=cases,
+    )
+
+
+def run_calibration(offline: bool = False, folder: Path | None = None) -> CalibrationResult:
+    """Deterministic figures always; LLM figures beside them when a judge is configured."""
+    from evaluator.service import llm_enabled
+
+    gold, problems = load_gold(folder)
+    modes = [evaluate(gold, offline=True)]
+    if not offline and llm_enabled():
+        modes.append(evaluate(gold, offline=False))
+    return CalibrationResult(gold_files=len(gold) + len(problems), problems=[str(p) for p in problems], modes=modes)
