@@ -70,9 +70,8 @@ class CalibrationResult(BaseModel):
             lines.append(f"{'dimension':15} {'n':>3} {'QWK':>6} {'exact':>6} {'+-1':>6} {'bias':>6}")
             for d in m.dimensions:
                 qwk = "n/a" if d.qwk is None else f"{d.qwk:.2f}"
-                lines.append(
-                    f"{d.dimension:15} {d.n:>3} {qwk:>6} {d.exact:>6.2f} {d.within_one:>6.2f} {d.mean_signed_diff:>+6.2f}"
-                )
+                figures = f"{d.exact:>6.2f} {d.within_one:>6.2f} {d.mean_signed_diff:>+6.2f}"
+                lines.append(f"{d.dimension:15} {d.n:>3} {qwk:>6} {figures}")
             sp = "n/a" if m.spearman_overall is None else f"{m.spearman_overall:.2f}"
             lines.append(f"overall Spearman {sp}; recommendation accuracy {m.recommendation_accuracy:.2f}")
             for d in m.largest_disagreements[:5]:
