@@ -291,6 +291,20 @@ class Transcript(BaseModel):
     overrun_seconds: float | None = None
     status: Literal["draft", "submitted", "graded"] = "submitted"
     report: Report | None = None
+    # Extensions written by the app (all optional so hand-written transcripts stay valid).
+    id: str | None = Field(default=None, description="attempt id; the app names the file <id>.json")
+    mode: Literal["single", "full_loop"] | None = None
+    loop_id: str | None = Field(default=None, description="full loop: shared by its four attempts")
+    loop_index: int | None = Field(default=None, ge=0, description="full loop: 0-based position")
+    loop_plan: list[str] | None = Field(default=None, description="full loop: the question ids, in order")
+    time_limit_minutes: int | None = Field(default=None, gt=0)
+    updated_at: str | None = None
+    auto_submitted: bool | None = None
+    overrun_text: str | None = Field(default=None, description="typed after time ran out; kept, not graded")
+    follow_up_question: str | None = None
+    follow_up_answer: str | None = None
+    follow_up_report: Report | None = None
+    grading_error: str | None = Field(default=None, description="why grading failed; the attempt is kept")
 
 
 # --------------------------------------------------------------------------- calibration gold set

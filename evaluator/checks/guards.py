@@ -124,7 +124,10 @@ def not_keyword_stuffed(ctx: AnswerContext, params: Mapping[str, Any]) -> Findin
     prose_words = sum(len(s.words) for s in units if s.is_prose)
     list_terms = sum(len(_TERM.findall(s.text)) for s in units if not s.is_prose)
     list_words = sum(len(s.words) for s in units if not s.is_prose)
-    stuffed = list_terms >= 6 and list_words >= 20 and list_words >= 2.5 * prose_words
+    prose_terms = sum(len(_TERM.findall(s.text)) for s in units if s.is_prose)
+    mostly_lists = list_terms >= 6 and list_words >= 10 and list_words >= 2.5 * prose_words
+    appended_dump = list_terms >= 15 and list_terms >= prose_terms  # a real answer padded with a term dump
+    stuffed = mostly_lists or appended_dump
     detail = (
         f"{list_words} word(s) in fragments or term lists ({list_terms} technical terms) vs {prose_words} in sentences"
     )

@@ -120,8 +120,10 @@ def measurable_results(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding
     "It went well" cannot be checked; a measured outcome can.
     """
     hits = [s for s in ctx.prose if _MEASURE.search(s.text) and _RESULT_WORDS.search(s.text)]
-    n = len(hits)
-    return Finding(n >= 1, ladder(n, [0.5, 0.8, 1.0]), f"{n} measurable result(s)", hits[:4])
+    n = sum(len(_MEASURE.findall(s.text)) for s in hits)
+    return Finding(
+        n >= 1, ladder(n, [0.5, 0.8, 1.0]), f"{n} measured figure(s) in {len(hits)} result sentence(s)", hits[:4]
+    )
 
 
 STAR = {

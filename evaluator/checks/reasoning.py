@@ -482,5 +482,5 @@ def quantifies(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     """Sizes things with numbers (the drop in users, the expected effect, the share of a segment):
     an analysis that never sizes anything cannot prioritise."""
     hits = matching(ctx.prose, [_FIGURE])
-    n = len(hits)
-    return Finding(n >= 2, ladder(n, [0.35, 0.6, 0.8, 1.0]), f"{n} sentence(s) with sized figures", hits[:3])
+    n = sum(len(rx(_FIGURE).findall(s.text)) for s in hits)
+    return Finding(n >= 2, ladder(n, [0.35, 0.6, 0.8, 1.0]), f"{n} sized figure(s)", hits[:3])

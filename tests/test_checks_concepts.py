@@ -1,0 +1,25 @@
+from support import ctx_for, run
+
+from evaluator.checks.concepts import concept_hits
+
+
+def test_concepts_count_only_in_prose():
+    prose = "Tables are partitioned by event_date and clustered by campaign_id, because advertisers filter by campaign."
+    listed = "partition by date, cluster by campaign, rollups, lambda, dedup"
+    assert "partition-date-cluster-campaign" in concept_hits(ctx_for(prose))
+    assert concept_hits(ctx_for(listed)) == {}
+
+
+def test_concept_coverage_strength_grows_with_coverage():
+    one = run(
+        "concept_coverage", "We pre-aggregate hourly rollups per advertiser for the dashboards.", dimension="scale"
+    )
+    three = run(
+        "concept_coverage",
+        "About 100B impressions a day reach us. Tables are partitioned by event_date and clustered by campaign_id. "
+        "We pre-aggregate hourly rollups per advertiser for the dashboards.",
+        dimension="scale",
+    )
+    assert 0 < one.strength < three.strength
+    assert three.passed and not one.passed
+    assert "missed" in one.detail

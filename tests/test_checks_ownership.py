@@ -1,0 +1,66 @@
+from support import run
+
+STORY = (
+    "At my previous company I owned the daily revenue pipeline that finance used for the board deck. "
+    "My task was to make it trustworthy after three bad numbers in a quarter. "
+    "I traced the failures to an upstream schema change, I added accepted-values checks that fail the job, "
+    "and I negotiated a data contract with the payments team. "
+    "As a result we cut SLA misses from 6 a month to 0 and reduced time to detect from 2 days to 20 minutes. "
+    "I learned to monitor the business output, not only the job. "
+    "After the incident I wrote the postmortem and we added an alert on day-over-day revenue moves."
+)
+WE_STORY = (
+    "Our team had a pipeline that broke. We looked into it and we fixed the problem. "
+    "The team then made it better and we moved on to other projects after that."
+)
+Q = "ownership-pipeline-failure"
+
+
+def test_first_person_ownership():
+    mine = run("first_person_ownership", STORY, Q)
+    ours = run("first_person_ownership", WE_STORY, Q)
+    assert mine.passed and mine.strength > 0.6
+    assert not ours.passed and ours.strength == 0
+
+
+def test_measurable_results():
+    assert run("measurable_results", STORY, Q).strength >= 0.8
+    assert not run("measurable_results", "It went well and everyone was happy with the result in the end.", Q).passed
+
+
+def test_star_structure():
+    assert run("star_structure", STORY, Q).passed
+    assert not run("star_structure", WE_STORY, Q).passed
+
+
+def test_incident_follow_through():
+    assert run("incident_follow_through", STORY, Q).passed
+    assert not run("incident_follow_through", WE_STORY, Q).passed
+
+
+def test_cross_team_reach():
+    text = (
+        "Three teams needed the same metrics but computed them differently. I wrote a design doc to align them on "
+        "shared definitions with an SLA, and drove adoption with documentation and office hours."
+    )
+    assert run("cross_team_reach", text, "ownership-multi-team-system").passed
+    assert not run("cross_team_reach", WE_STORY, "ownership-multi-team-system").passed
+
+
+def test_names_impact():
+    assert run(
+        "names_impact", "The wrong numbers affected billing for advertisers. The revenue impact was about $400k.", Q
+    ).passed
+    assert not run("names_impact", WE_STORY, Q).passed
+
+
+def test_operations_coverage():
+    text = (
+        "Each output has an SLA: dashboards under five minutes. Data-quality checks on row counts block publishing, "
+        "alerts page the on-call engineer with a runbook, and backfills rerun partitions idempotently."
+    )
+    f = run("operations_coverage", text)
+    assert f.passed and f.strength >= 0.85
+    assert not run(
+        "operations_coverage", "Kafka sends the data to Spark and Spark writes the tables for the dashboards."
+    ).passed

@@ -1,0 +1,117 @@
+from support import run
+
+JUSTIFIED = (
+    "I'd use Flink instead of Spark Streaming because we need per-event state with low latency. "
+    "We store Iceberg rather than plain Hive tables since we need time travel for restatements, at the cost of more metadata to compact. "
+    "I chose hourly partitions over daily ones because dashboards query the last few hours."
+)
+
+
+def test_justified_choices_counts_arguments_against_alternatives():
+    f = run("justified_choices", JUSTIFIED)
+    assert f.passed and f.strength >= 0.8
+    assert all(e.text in JUSTIFIED for e in f.evidence)
+
+
+def test_choices_stated_as_facts_are_not_justified():
+    f = run(
+        "justified_choices",
+        "We will use Kafka for ingestion. Spark does the batch processing. Data goes to Hive tables.",
+    )
+    assert not f.passed and f.strength == 0
+
+
+def test_reason_in_the_next_sentence_counts():
+    f = run(
+        "justified_choices",
+        "I considered a single streaming path for everything. That would make billing fragile because late clicks arrive hours later.",
+    )
+    assert "1 choice(s) justified" in f.detail
+
+
+def test_states_costs():
+    assert run("states_costs", JUSTIFIED).passed
+    assert not run("states_costs", "We use Kafka and Spark and it works well for everyone.").passed
+
+
+def test_considers_alternatives_red_flag():
+    assert run("considers_alternatives", JUSTIFIED).passed
+    assert not run(
+        "considers_alternatives", "Kafka feeds Spark. Spark writes Hive tables. Dashboards read them."
+    ).passed
+
+
+def test_consistency_nuance_needs_both_sides():
+    both = run(
+        "consistency_nuance",
+        "Like counts can be eventually consistent for a few seconds, but billing must be exact and reconciled daily.",
+    )
+    one = run("consistency_nuance", "Dashboards can be eventually consistent and that is fine for the viewers.")
+    assert both.passed and both.strength == 1.0
+    assert not one.passed and 0 < one.strength < 1
+
+
+def test_requirements_first():
+    first = run(
+        "requirements_first",
+        "First I'd clarify who consumes this data and what latency they need. Then Kafka feeds Flink.",
+    )
+    later = run(
+        "requirements_first", "Kafka feeds Flink into Iceberg. The consumers are advertisers who need hourly data."
+    )
+    none = run("requirements_first", "Kafka feeds Flink into Iceberg tables for everything.")
+    assert first.passed and first.strength == 1.0
+    assert not later.passed and later.strength == 0.4
+    assert not none.passed and none.strength == 0
+
+
+def test_grain_declared():
+    assert run("grain_declared", "The fact table has one row per impression, keyed by impression_id.").passed
+    assert not run("grain_declared", "The fact table stores impressions and clicks for advertisers.").passed
+
+
+def test_privacy_handled():
+    f = run(
+        "privacy_handled",
+        "User ids are hashed at ingestion, and advertisers only see aggregates with a minimum of 50 users per breakdown.",
+    )
+    assert f.passed and f.strength >= 0.8
+    assert not run("privacy_handled", "We store everything in the warehouse for analysts to use.").passed
+
+
+def test_scale_strategies_vs_generic():
+    strong = run(
+        "scale_strategies",
+        "Tables are partitioned by event_date and clustered by campaign_id. We pre-aggregate hourly rollups and salt the hot keys of huge advertisers to avoid skew.",
+    )
+    assert strong.passed and strong.strength >= 0.65
+    assert not run("scale_strategies", "It will be scalable and we can handle the load with the cloud.").passed
+
+
+def test_modeling_vocabulary():
+    assert run(
+        "modeling_vocabulary",
+        "A fact table of impressions joins dim_campaign, an SCD type 2 dimension, and we build rollups on top.",
+    ).passed
+    assert not run("modeling_vocabulary", "We keep all the data in one big place for the analysts.").passed
+
+
+def test_structured_reasoning_and_depth():
+    text = (
+        "First I'd check whether the drop is real, because a logging change could explain it. "
+        "If the server logs are flat, then it's instrumentation. Next I'd segment by platform, since a bad release "
+        "usually hits one app version. The most likely cause would point at the Android build."
+    )
+    assert run("structured_reasoning", text, "product-dau-drop").passed
+    assert (
+        run("reasoning_depth", text, "product-dau-drop").strength
+        > run("reasoning_depth", "Look at the data. Fix it.", "product-dau-drop").strength
+    )
+    assert not run("structured_reasoning", "Look at the dashboard and fix the bug.", "product-dau-drop").passed
+
+
+def test_quantifies():
+    assert run(
+        "quantifies", "A 5% drop is about 100M people, and 90% of it sits in one segment.", "product-dau-drop"
+    ).passed
+    assert not run("quantifies", "The drop is large and sits in one segment.", "product-dau-drop").passed
