@@ -7,6 +7,7 @@ hits, so repeating one phrase ten times earns no more than saying it once.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
@@ -19,15 +20,57 @@ def rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def first_match(sentences: Iterable[Sentence], patterns: Sequence[str]) -> Sentence | None:
+@lru_cache(maxsize=1024)
+def _combined(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation per phrasing family: one regex pass per sentence instead of one per phrasing."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+
+
+def any_match(text: str, patterns: Sequence[str]) -> bool:
+    return _combined(tuple(patterns)).search(text) is not None
+
+
+_SEP = "\n\x00\n"  # no pattern crosses it: "." stops at newlines and \x00 is neither word nor space
+
+
+@lru_cache(maxsize=64)
+def _joined(sentences: tuple[Sentence, ...]) -> tuple[str, list[int]]:
+    starts, pos = [], 0
     for s in sentences:
-        if any(rx(p).search(s.text) for p in patterns):
-            return s
-    return None
+        starts.append(pos)
+        pos += len(s.text) + len(_SEP)
+    return _SEP.join(s.text for s in sentences), starts
 
 
 def matching(sentences: Iterable[Sentence], patterns: Sequence[str]) -> list[Sentence]:
-    return [s for s in sentences if any(rx(p).search(s.text) for p in patterns)]
+    """Sentences that match any of the patterns, found with one regex pass over all of them.
+
+    Searching each sentence separately costs a call per sentence per family; joining them with
+    a separator no pattern can cross gives the same answer in one pass.
+    """
+    group = tuple(sentences)
+    if not group:
+        return []
+    text, starts = _joined(group)
+    pattern = _combined(tuple(patterns))
+    found: list[Sentence] = []
+    idx = 0
+    for m in pattern.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        if i < idx - 1 or (found and found[-1] is group[i]):
+            continue
+        if m.end() <= starts[i] + len(group[i].text):
+            found.append(group[i])
+            idx = i + 1
+        elif pattern.search(group[i].text):  # a match ran past its sentence: check the sentence alone
+            found.append(group[i])
+            idx = i + 1
+    return found
+
+
+def first_match(sentences: Iterable[Sentence], patterns: Sequence[str]) -> Sentence | None:
+    hits = matching(sentences, patterns)
+    return hits[0] if hits else None
 
 
 def families_found(sentences: Sequence[Sentence], families: Mapping[str, Sequence[str]]) -> dict[str, Sentence]:

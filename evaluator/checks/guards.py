@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import matching, rx
+from evaluator.checks._match import matching
 from evaluator.checks.reasoning import TECHNOLOGY
 from evaluator.checks.registry import AnswerContext, Finding, check
 from evaluator.text import word_count
@@ -47,7 +47,7 @@ INJECTION = [
 
 def injection_spans(ctx: AnswerContext) -> list[Any]:
     """Sentences addressed to the grader rather than the interviewer."""
-    return [s for s in ctx.sentences if any(rx(p).search(s.text) for p in INJECTION)]
+    return matching(ctx.sentences, INJECTION)
 
 
 @check("no_prompt_injection")

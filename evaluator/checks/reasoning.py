@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import family_finding, ladder, matching, rx
+from evaluator.checks._match import any_match, family_finding, ladder, matching, rx
 from evaluator.checks.registry import AnswerContext, Finding, check
 from evaluator.text import Sentence
 
@@ -84,7 +84,7 @@ def _justified(ctx: AnswerContext) -> tuple[list[Sentence], list[Sentence]]:
         def argued(s: Sentence) -> bool:
             # the reason often comes in the next sentence: "We chose X over Y. Y would cost ..."
             window = [s, following[s.start]] if s.start in following else [s]
-            return any(rx(p).search(w.text) for w in window for p in REASON + COST)
+            return any(any_match(w.text, REASON + COST) for w in window)
 
         justified = [s for s in alt if argued(s)]
         costed = matching(ctx.prose, COST)
@@ -196,7 +196,7 @@ def requirements_first(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding
     mid-level pattern; seniors clarify first.
     """
     sentences = ctx.sentences
-    req = next((s for s in sentences if s.is_prose and any(rx(p).search(s.text) for p in REQUIREMENTS)), None)
+    req = next((s for s in sentences if s.is_prose and any_match(s.text, REQUIREMENTS)), None)
     tech = next((s for s in sentences if rx(TECHNOLOGY).search(s.text)), None)
     if req is None:
         return Finding(False, 0.0, "no requirements, consumers or assumptions stated")

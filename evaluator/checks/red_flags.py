@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import matching, rx
+from evaluator.checks._match import matching
 from evaluator.checks.numbers import quantities
 from evaluator.checks.reasoning import SCALE_STRATEGIES
 from evaluator.checks.registry import AnswerContext, Finding, check
@@ -33,7 +33,7 @@ def no_vague_scaling(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     vague = matching(ctx.sentences, VAGUE)
     if not vague:
         return Finding(True, 1.0, "no hand-waving about scale")
-    strategies = [s for s in ctx.prose if any(rx(p).search(s.text) for ps in SCALE_STRATEGIES.values() for p in ps)]
+    strategies = matching(ctx.prose, [p for ps in SCALE_STRATEGIES.values() for p in ps])
     has_numbers = len({(q.kind, q.per) for q in quantities(ctx)}) >= 2
     if strategies and has_numbers:
         return Finding(True, 0.8, "mentions adding capacity, but backs it with numbers and strategies", vague[:2])
