@@ -1,0 +1,30 @@
+"""Calibration maths and the deterministic agreement floor on the gold set."""
+
+import pytest
+
+from evaluator.calibration import quadratic_weighted_kappa, run_calibration, spearman
+
+
+def test_qwk_perfect_and_chance():
+    assert quadratic_weighted_kappa([1, 2, 3, 4], [1, 2, 3, 4]) == pytest.approx(1.0)
+    assert quadratic_weighted_kappa([1, 2, 3, 4], [4, 3, 2, 1]) < 0
+    assert quadratic_weighted_kappa([], []) is None
+
+
+def test_spearman():
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+
+
+def test_deterministic_agreement_does_not_regress():
+    # Floors recorded from `mockloop calibrate --offline` on the 55-answer gold set at the
+    # commit that added them, minus a small margin; raise them as the evaluator improves.
+    result = run_calibration(offline=True)
+    assert not result.problems
+    mode = result.modes[0]
+    qwk = {d.dimension: d.qwk for d in mode.dimensions}
+    assert qwk["scale"] >= 0.60
+    assert qwk["product_sense"] >= 0.60
+    assert qwk["ownership"] >= 0.70
+    assert qwk["tradeoffs"] >= 0.50
+    assert mode.spearman_overall >= 0.80
