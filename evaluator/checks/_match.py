@@ -7,10 +7,10 @@ hits, so repeating one phrase ten times earns no more than saying it once.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from evaluator.checks._prefilter import factors
 from evaluator.checks.registry import Finding
 from evaluator.text import Sentence
 
@@ -30,42 +30,33 @@ def any_match(text: str, patterns: Sequence[str]) -> bool:
     return _combined(tuple(patterns)).search(text) is not None
 
 
-_SEP = "\n\x00\n"  # no pattern crosses it: "." stops at newlines and \x00 is neither word nor space
-
-
-@lru_cache(maxsize=64)
-def _joined(sentences: tuple[Sentence, ...]) -> tuple[str, list[int]]:
-    starts, pos = [], 0
-    for s in sentences:
-        starts.append(pos)
-        pos += len(s.text) + len(_SEP)
-    return _SEP.join(s.text for s in sentences), starts
-
-
 def matching(sentences: Iterable[Sentence], patterns: Sequence[str]) -> list[Sentence]:
-    """Sentences that match any of the patterns, found with one regex pass over all of them.
+    """Sentences that match any of the patterns.
 
-    Searching each sentence separately costs a call per sentence per family; joining them with
-    a separator no pattern can cross gives the same answer in one pass.
+    Each pattern runs only on the sentences that contain one of its necessary literals (see
+    ``_prefilter``): most phrasings occur nowhere in a given answer, so most searches are
+    replaced by a substring test.
     """
-    group = tuple(sentences)
+    group = list(sentences)
     if not group:
         return []
-    text, starts = _joined(group)
-    pattern = _combined(tuple(patterns))
-    found: list[Sentence] = []
-    idx = 0
-    for m in pattern.finditer(text):
-        i = bisect_right(starts, m.start()) - 1
-        if i < idx - 1 or (found and found[-1] is group[i]):
-            continue
-        if m.end() <= starts[i] + len(group[i].text):
-            found.append(group[i])
-            idx = i + 1
-        elif pattern.search(group[i].text):  # a match ran past its sentence: check the sentence alone
-            found.append(group[i])
-            idx = i + 1
-    return found
+    hit = [False] * len(group)
+    whole = "\n".join(s.lower for s in group)
+    for p in patterns:
+        lits = factors(p)
+        if lits is not None:
+            lits = frozenset(x for x in lits if x in whole)
+            if not lits:
+                continue  # the common case: this phrasing occurs nowhere in the answer
+        compiled = rx(p)
+        for i, s in enumerate(group):
+            if hit[i]:
+                continue
+            if lits is not None and not any(x in s.lower for x in lits):
+                continue
+            if compiled.search(s.text):
+                hit[i] = True
+    return [s for s, h in zip(group, hit, strict=True) if h]
 
 
 def first_match(sentences: Iterable[Sentence], patterns: Sequence[str]) -> Sentence | None:
