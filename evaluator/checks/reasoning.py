@@ -72,7 +72,13 @@ COST = [
     r"\bharder to\b",
     r"\bstale\b",
     r"\bcomplexity\b",
-    r"\bin exchange\b",
+    r"\bin exchange\b", r"\b(?:added|adds|extra|more) (?:work|overhead|toil|effort|maintenance)\b",
+    r"\bbut\b.{0,40}\b(?:would|risks?|lose|loses|costs?|slow|drops?|breaks?|harder|more expensive)\b",
+]
+# Evaluative words that, next to a named alternative, show the options were weighed.
+EVALUATION = [
+    r"\b(?:bad|worse|better|best|risk\w*|expensive|cheap\w*|fragile|painful|hurt\w*|safer|simpler|faster|slower|costly|"
+    r"overkill|downside|upside|benefits?|advantages?|disadvantages?|pros|cons|wins?|won|loses?|lost|too (?:slow|late|expensive|risky))\b",
 ]
 
 
@@ -84,7 +90,7 @@ def _justified(ctx: AnswerContext) -> tuple[list[Sentence], list[Sentence]]:
         def argued(s: Sentence) -> bool:
             # the reason often comes in the next sentence: "We chose X over Y. Y would cost ..."
             window = [s, following[s.start]] if s.start in following else [s]
-            return any(any_match(w.text, REASON + COST) for w in window)
+            return any(any_match(w.text, REASON + COST + EVALUATION) for w in window)
 
         justified = [s for s in alt if argued(s)]
         costed = matching(ctx.prose, COST)
