@@ -13,7 +13,7 @@ _PKG = Path(__file__).resolve().parent
 
 
 def data_dir(name: str) -> Path:
-    for candidate in (_PKG.parent / name, _PKG / "_data" / name):
+    for candidate in (_PKG / "_data" / name, _PKG.parent / name):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"shipped data folder {name!r} not found next to {_PKG}")
