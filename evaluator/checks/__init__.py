@@ -17,4 +17,5 @@ from evaluator.checks import (  # noqa: E402,F401
     product,
     reasoning,
     red_flags,
+    sql_checks,
 )
