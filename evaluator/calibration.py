@@ -7,14 +7,18 @@ whether the grader agrees but in which direction it errs.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel
 
 from evaluator.bank import get_question, rubric_for
 from evaluator.loader import LoadError, Problem, parse_yaml, validate_model
-from evaluator.models import DIMENSIONS, Dimension, GoldAnswer, Recommendation
+from evaluator.models import DIMENSIONS, Dimension, GoldAnswer, GoldScore, Recommendation
 from evaluator.paths import rubrics_dir
 from evaluator.scoring import overall
 
@@ -80,7 +84,55 @@ class CalibrationResult(BaseModel):
 
 
 def gold_dir() -> Path:
-    return rubrics_dir() / "gold"
+    """The gold set: ``MOCKLOOP_GOLD_DIR``, else ``rubrics/gold`` (coaches' overrides land here too)."""
+    env = os.environ.get("MOCKLOOP_GOLD_DIR")
+    return Path(env) if env else rubrics_dir() / "gold"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "coach"
+
+
+def record_override(
+    question_id: str,
+    answer: str,
+    scores: dict[Dimension, GoldScore],
+    coach: str,
+    recommendation: Recommendation | None = None,
+    folder: Path | None = None,
+) -> Path:
+    """Save a coach's own scores for an answer as a new gold file (never overwriting one).
+
+    The file has the gold set's shape, so the next calibration run includes it; the coach's
+    name is in the file name and in ``grader`` so expert and coach scores stay distinguishable.
+    """
+    question = get_question(question_id)
+    assessed = rubric_for(question.round).dimensions
+    unknown = sorted(set(scores) - set(assessed))
+    if unknown:
+        raise ValueError(f"dimension(s) {unknown} are not assessed in the {question.round} round")
+    if not answer.strip():
+        raise ValueError("an empty answer cannot join the gold set")
+    target = folder or gold_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    base = f"coach-{_slug(coach)}-{question_id}-{stamp}"
+    path = target / f"{base}.yaml"
+    n = 1
+    while path.exists():
+        n += 1
+        path = target / f"{base}-{n}.yaml"
+    entry = GoldAnswer(
+        id=path.stem,
+        question_id=question_id,
+        grader=f"coach:{coach}",
+        answer=answer,
+        scores=scores,
+        recommendation=recommendation,
+    )
+    data = entry.model_dump(mode="json", exclude_none=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    return path
 
 
 def load_gold(folder: Path | None = None) -> tuple[list[GoldAnswer], list[Problem]]:

@@ -28,3 +28,19 @@ def test_deterministic_agreement_does_not_regress():
     assert qwk["ownership"] >= 0.70
     assert qwk["tradeoffs"] >= 0.50
     assert mode.spearman_overall >= 0.80
+
+
+def test_coach_override_joins_the_gold_set_as_a_new_file(tmp_path):
+    from evaluator.calibration import load_gold, record_override
+    from evaluator.models import GoldScore
+
+    scores = {"product_sense": GoldScore(score=3, rationale="clear metric"), "tradeoffs": GoldScore(score=2)}
+    first = record_override("product-dau-drop", "I'd check logging first, then segment by platform.", scores,
+                            coach="Ana M.", folder=tmp_path)
+    second = record_override("product-dau-drop", "Another answer about the DAU drop and its segments.", scores,
+                             coach="Ana M.", folder=tmp_path)
+    assert first != second and first.name.startswith("coach-ana-m-product-dau-drop-")
+    gold, problems = load_gold(tmp_path)
+    assert not problems and len(gold) == 2 and gold[0].grader == "coach:Ana M."
+    with pytest.raises(ValueError, match="not assessed"):
+        record_override("product-dau-drop", "x", {"scale": GoldScore(score=2)}, coach="a", folder=tmp_path)
