@@ -22,3 +22,16 @@ def test_heldout_verdict(item: dict) -> None:
     result = grade_sql(item["question_id"], item["sql"])
     assert result.error is None, result.error
     assert result.correct is item["expected_correct"], f"{item.get('bug') or 'expected correct'}\n{result.feedback}"
+
+
+def test_gold_set_sql_labels_agree_with_the_grader() -> None:
+    """The calibration panel labelled each SQL answer correct or not, independently of the grader."""
+    from evaluator.calibration import load_gold
+    from evaluator.sql import grade_sql, split_sql_answer
+
+    gold, _ = load_gold()
+    sql_gold = [g for g in gold if g.question_id.startswith("sql-") and g.sql_correct is not None]
+    assert len(sql_gold) >= 12
+    for g in sql_gold:
+        query, _note = split_sql_answer(g.answer)
+        assert grade_sql(g.question_id, query).correct == g.sql_correct, g.id
