@@ -65,6 +65,9 @@ def grade(
     answer_file: Annotated[Path, typer.Option("--answer-file", help="the answer: text, or SQL for SQL questions")],
     as_json: Annotated[bool, typer.Option("--json", help="print exactly one Report object")] = False,
     offline: Annotated[bool, typer.Option("--offline", help="deterministic mode even if an LLM is configured")] = False,
+    samples: Annotated[
+        int, typer.Option("--samples", min=1, help="LLM judge: grade k times, report the median and spread")
+    ] = 1,
 ) -> None:
     """Grade one answer."""
     from evaluator.bank import UnknownQuestion, get_question
@@ -81,7 +84,7 @@ def grade(
         raise _fail(f"{answer_file}: no such answer file") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(f"{answer_file}: cannot read answer file ({exc})") from exc
-    outcome = grade_answer(q, answer, offline=offline)
+    outcome = grade_answer(q, answer, offline=offline, samples=samples)
     for note in outcome.diagnostics:
         print(f"mockloop: {note}", file=sys.stderr)
     if as_json:

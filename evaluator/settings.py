@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +24,26 @@ class Settings(BaseSettings):
     max_retries: int = Field(default=2, validation_alias="MOCKLOOP_LLM_RETRIES", ge=0, le=10)
     cache_dir: Path | None = Field(default=None, validation_alias="MOCKLOOP_CACHE_DIR")
     answer_token_budget: int = Field(default=6000, validation_alias="MOCKLOOP_ANSWER_TOKENS", gt=0)
+    # LLM judge (evaluator/llm). Retries cover 429 and 5xx only; a timeout is not retried, so a
+    # hung server costs one request_timeout, not (retries + 1) of them.
+    llm_method: Literal["auto", "json_schema", "function_calling"] = Field(
+        default="auto", validation_alias="MOCKLOOP_LLM_METHOD"
+    )
+    retry_base_delay: float = Field(default=1.0, validation_alias="MOCKLOOP_LLM_RETRY_DELAY", ge=0)
+    retry_max_delay: float = Field(default=30.0, validation_alias="MOCKLOOP_LLM_RETRY_MAX_DELAY", ge=0)
+    sample_temperature: float = Field(default=0.7, validation_alias="MOCKLOOP_SAMPLE_TEMPERATURE", ge=0, le=2)
+    max_output_tokens: int | None = Field(default=None, validation_alias="MOCKLOOP_LLM_MAX_TOKENS", gt=0)
+    llm_cache: bool = Field(default=True, validation_alias="MOCKLOOP_LLM_CACHE")
+    prompts_dir: Path | None = Field(default=None, validation_alias="MOCKLOOP_PROMPTS_DIR")
+    # USD per million tokens; unset means the built-in table in evaluator/llm/tokens.py (None if unknown).
+    price_input_per_mtok: float | None = Field(default=None, validation_alias="MOCKLOOP_PRICE_INPUT_PER_MTOK", ge=0)
+    price_output_per_mtok: float | None = Field(default=None, validation_alias="MOCKLOOP_PRICE_OUTPUT_PER_MTOK", ge=0)
+
+    @field_validator("openai_api_key", "openai_base_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, v: object) -> object:
+        """``OPENAI_BASE_URL=`` (empty) means "not set", not "an empty URL"."""
+        return None if isinstance(v, str) and not v.strip() else v
 
     @property
     def llm_configured(self) -> bool:

@@ -35,3 +35,13 @@ def test_gold_set_sql_labels_agree_with_the_grader() -> None:
     for g in sql_gold:
         query, _note = split_sql_answer(g.answer)
         assert grade_sql(g.question_id, query).correct == g.sql_correct, g.id
+
+
+def test_bare_queries_are_on_topic_for_their_question() -> None:
+    """A query with no prose must not be mistaken for an off-topic answer."""
+    from evaluator.bank import get_question
+    from evaluator.grade import grade_deterministic
+
+    for case in ITEMS:
+        report = grade_deterministic(get_question(case["question_id"]), case["sql"]).report
+        assert "off_topic" not in report.flags, case["id"]

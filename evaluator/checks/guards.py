@@ -89,6 +89,10 @@ def on_topic(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     if not ctx.answer.strip():
         return Finding(True, 0.0, "empty answer")
     hits = matching(ctx.sentences, ctx.question.topic_patterns)
+    if ctx.question.round == "sql":  # a bare query has no prose vocabulary; its tables say what it is about
+        if hits:
+            return Finding(True, 1.0, f"{len(hits)} sentence(s) on the question's topic", hits[:1])
+        return Finding(False, 0.0, "the answer does not query this question's tables")
     needed = min(4, 2 + word_count(ctx.answer) // 300)
     vocabulary = _domain_terms(ctx.answer)
     if len(vocabulary) < needed:
