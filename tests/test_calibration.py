@@ -2,7 +2,7 @@
 
 import pytest
 
-from evaluator.calibration import quadratic_weighted_kappa, run_calibration, spearman
+from evaluator.calibration import evaluate, load_gold, quadratic_weighted_kappa, run_calibration, spearman
 
 
 def test_qwk_perfect_and_chance():
@@ -11,23 +11,33 @@ def test_qwk_perfect_and_chance():
     assert quadratic_weighted_kappa([], []) is None
 
 
+def test_run_calibration_reports_every_assessed_dimension():
+    result = run_calibration(offline=True)
+    assert result.gold_files >= 40 and len(result.modes) == 1
+    dims = {d.dimension for d in result.modes[0].dimensions}
+    assert dims == {"scale", "product_sense", "ownership", "tradeoffs"}
+    assert "QWK" in result.summary_text()
+
+
 def test_spearman():
     assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
     assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
 
 
 def test_deterministic_agreement_does_not_regress():
-    # Floors recorded from `mockloop calibrate --offline` on the 55-answer gold set at the
-    # commit that added them, minus a small margin; raise them as the evaluator improves.
-    result = run_calibration(offline=True)
-    assert not result.problems
-    mode = result.modes[0]
+    # Measured with `mockloop calibrate --offline` on the 55-answer expert gold set when the
+    # calibration issue landed: QWK scale 0.76, product_sense 0.70, ownership 0.79, tradeoffs 0.69;
+    # Spearman 0.91. Floors sit 0.05 below; raise them as the evaluator improves. Coaches'
+    # overrides are left out so that adding one cannot fail the build.
+    gold, problems = load_gold()
+    assert not problems
+    mode = evaluate([g for g in gold if g.grader == "expert-panel"], offline=True)
     qwk = {d.dimension: d.qwk for d in mode.dimensions}
-    assert qwk["scale"] >= 0.60
-    assert qwk["product_sense"] >= 0.60
-    assert qwk["ownership"] >= 0.70
-    assert qwk["tradeoffs"] >= 0.50
-    assert mode.spearman_overall >= 0.80
+    assert qwk["scale"] >= 0.71
+    assert qwk["product_sense"] >= 0.65
+    assert qwk["ownership"] >= 0.74
+    assert qwk["tradeoffs"] >= 0.64
+    assert mode.spearman_overall >= 0.86
 
 
 def test_coach_override_joins_the_gold_set_as_a_new_file(tmp_path):
