@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from evaluator.loader import LoadError, Problem, load_file
 from evaluator.models import Question, Round, Rubric
@@ -15,31 +16,27 @@ class UnknownQuestion(KeyError):
         return f"unknown question id {self.args[0]!r} (see `mockloop questions`)"
 
 
+def _load_all(files: list[Path], expect: str, key: str, problems: list[Problem]) -> dict[str, Any]:
+    """Load every file of one kind, keyed by ``key``; duplicates and bad files become problems."""
+    out: dict[str, Any] = {}
+    for f in files:
+        try:
+            obj = load_file(f, expect=expect)
+        except LoadError as exc:
+            problems.extend(exc.problems)
+            continue
+        k = getattr(obj, key)
+        if k in out:
+            problems.append(Problem(str(f), 1, f"a second {expect} with {key} {k!r}"))
+        out[k] = obj
+    return out
+
+
 @lru_cache(maxsize=4)
 def _load(root: Path) -> tuple[dict[str, Rubric], dict[str, Question]]:
-    rubrics: dict[str, Rubric] = {}
-    questions: dict[str, Question] = {}
     problems: list[Problem] = []
-    for f in sorted(root.glob("*.yaml")):
-        try:
-            obj = load_file(f, expect="rubric")
-        except LoadError as exc:
-            problems.extend(exc.problems)
-            continue
-        assert isinstance(obj, Rubric)
-        if obj.round in rubrics:
-            problems.append(Problem(str(f), 1, f"a second rubric for round {obj.round!r}"))
-        rubrics[obj.round] = obj
-    for f in sorted((root / "questions").glob("*.yaml")):
-        try:
-            obj = load_file(f, expect="question")
-        except LoadError as exc:
-            problems.extend(exc.problems)
-            continue
-        assert isinstance(obj, Question)
-        if obj.id in questions:
-            problems.append(Problem(str(f), 1, f"duplicate question id {obj.id!r}"))
-        questions[obj.id] = obj
+    rubrics: dict[str, Rubric] = _load_all(sorted(root.glob("*.yaml")), "rubric", "round", problems)
+    questions: dict[str, Question] = _load_all(sorted((root / "questions").glob("*.yaml")), "question", "id", problems)
     for q in questions.values():
         if q.round not in rubrics:
             problems.append(Problem(str(root / "questions"), 1, f"question {q.id!r}: no rubric for round {q.round!r}"))
