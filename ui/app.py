@@ -1,44 +1,48 @@
-"""MockLoop app entry point (`mockloop app`). Thin over `evaluator`: no grading logic here."""
+"""MockLoop app entry: page setup, the grading-mode banner, and navigation over the pages.
+
+Run with ``mockloop app`` (or ``streamlit run ui/app.py``). Pages live in ``pages/`` next to this
+file and are found relative to it, so the same layout works from the repository and from the
+wheel (``evaluator/_data/ui``).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import components
 import streamlit as st
 
-from evaluator.bank import questions
-from evaluator.models import DIMENSION_TITLES, DIMENSIONS
-from evaluator.service import grade_answer, llm_enabled
+from evaluator.settings import get_settings
 
-st.set_page_config(page_title="MockLoop", layout="wide")
-st.title("MockLoop")
-if llm_enabled():
-    st.info("LLM judge configured: answers are graded by the rubric judge, checked by deterministic checks.")
+HERE = Path(__file__).resolve().parent
+PAGES = HERE / "pages"
+
+st.set_page_config(page_title="MockLoop", page_icon=":material/timer:", layout="wide")
+components.styles()
+
+settings = get_settings()
+if settings.llm_configured:
+    where = settings.openai_base_url or "OpenAI"
+    st.info(
+        f"**LLM judge configured** ({settings.model} via {where}); deterministic checks back every score.",
+        icon=":material/smart_toy:",
+    )
 else:
-    st.warning("Deterministic mode: no LLM judge configured (set OPENAI_API_KEY to enable one).")
+    st.info(
+        "**Deterministic grading**: no LLM judge configured (set OPENAI_API_KEY to enable one). "
+        "The same answer always gets the same scores.",
+        icon=":material/rule:",
+    )
 
-bank = questions()
-rounds = sorted({q.round for q in bank})
-round_ = st.selectbox("Round", rounds)
-options = {q.id: q for q in bank if q.round == round_}
-qid = st.selectbox("Question", list(options), format_func=lambda i: options[i].title)
-question = options[qid]
-st.markdown(f"**{question.title}** ({question.time_limit_minutes} min)\n\n{question.prompt}")
-answer = st.text_area("Your answer", height=320, key=f"answer-{qid}")
-
-if st.button("Submit for grading", type="primary"):
-    report = grade_answer(question, answer).report
-    st.subheader(f"Overall {report.overall.score:.2f}: {report.overall.recommendation}")
-    if report.flags:
-        st.error("Flags: " + ", ".join(report.flags))
-    for dim in DIMENSIONS:
-        ds = report.dimensions[dim]
-        st.markdown(f"**{DIMENSION_TITLES[dim]}**: {'-' if ds.score is None else ds.score}")
-        st.caption(ds.rationale)
-        for quote in ds.evidence:
-            st.markdown(f"> {quote}")
-    if report.sql is not None:
-        st.markdown(f"SQL: {'correct' if report.sql.correct else 'incorrect'}. {report.sql.feedback}")
-    if report.top_gap:
-        st.info(f"Most important gap: {report.top_gap}")
-    with st.expander("Model answer outline"):
-        for line in question.model_answer:
-            st.markdown(f"- {line}")
+pages = {
+    "Practice": [
+        st.Page(PAGES / "mock_round.py", title="Mock round", icon=":material/timer:", default=True),
+        st.Page(PAGES / "feedback.py", title="Feedback", icon=":material/rate_review:"),
+        st.Page(PAGES / "history.py", title="History", icon=":material/insights:"),
+    ],
+    "Coaches": [
+        st.Page(PAGES / "rubric_studio.py", title="Rubric studio", icon=":material/edit_note:"),
+        st.Page(PAGES / "batch.py", title="Batch grading", icon=":material/table_view:"),
+    ],
+}
+st.navigation(pages).run()
