@@ -188,6 +188,8 @@ def run_app(
         str(port),
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "minimal",
     ]
     if headless:
         cmd += ["--server.headless", "true"]
