@@ -43,6 +43,7 @@ pages = {
     "Coaches": [
         st.Page(PAGES / "rubric_studio.py", title="Rubric studio", icon=":material/edit_note:"),
         st.Page(PAGES / "batch.py", title="Batch grading", icon=":material/table_view:"),
+        st.Page(PAGES / "calibration.py", title="Calibration", icon=":material/balance:"),
     ],
 }
 st.navigation(pages).run()

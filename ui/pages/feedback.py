@@ -10,8 +10,10 @@ import streamlit as st
 
 from evaluator import rounds
 from evaluator import transcripts as tx
+from evaluator.bank import rubric_for
+from evaluator.calibration import record_override
 from evaluator.feedback import LEVEL_WORDS, follow_up_verdict, pick_follow_up, score_deltas
-from evaluator.models import DIMENSION_TITLES, Question, Report, Transcript
+from evaluator.models import DIMENSION_TITLES, GoldScore, Question, Report, Transcript
 from evaluator.paths import transcripts_dir
 
 ss = st.session_state
@@ -175,6 +177,37 @@ def body(t: Transcript) -> None:
     if report.notes:
         with st.expander("Grader notes"):
             st.markdown("\n".join(f"- {n}" for n in report.notes))
+    coach_override_section(t, q, report)
+
+
+def coach_override_section(t: Transcript, q: Question, report: Report) -> None:
+    """A coach records their own scores; the answer joins the calibration gold set as a new file."""
+    with st.expander("Coach: record your own scores (joins the gold set)", icon=":material/verified:"):
+        assessed = list(rubric_for(q.round).dimensions)
+        with st.form(f"override-{t.id}"):
+            coach = st.text_input("Coach name or id")
+            scores: dict[str, tuple[int, str]] = {}
+            for dim in assessed:
+                current = report.dimensions[dim].score or 1
+                cols = st.columns([1, 3])
+                level = cols[0].selectbox(
+                    DIMENSION_TITLES[dim], [1, 2, 3, 4], index=current - 1, key=f"ov-{t.id}-{dim}"
+                )
+                why = cols[1].text_input(f"Why ({DIMENSION_TITLES[dim]})", key=f"ov-why-{t.id}-{dim}")
+                scores[dim] = (level, why)
+            rec = st.selectbox("Your recommendation", ["", "strong_no_hire", "no_hire", "hire", "strong_hire"])
+            if st.form_submit_button("Save to gold set"):
+                if not coach.strip():
+                    st.error("Enter your name or id: the gold file records who scored it.")
+                else:
+                    path = record_override(
+                        q.id,
+                        rounds.grading_text(t),
+                        {d: GoldScore(score=lvl, rationale=why) for d, (lvl, why) in scores.items()},
+                        coach=coach.strip(),
+                        recommendation=rec or None,
+                    )
+                    st.success(f"Saved as {path.name}; the next calibration run includes it.")
 
 
 attempt = choose_attempt()

@@ -1,0 +1,38 @@
+"""Calibration page and the coach override on the feedback page (AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_ui_feedback import graded_attempt
+from ui_support import app
+
+from evaluator.calibration import load_gold
+
+
+def test_calibration_page_runs_and_shows_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(monkeypatch, tmp_path, "pages/calibration.py")
+    assert "Run calibration" in at.info[-1].value
+    at.button[0].click().run(timeout=120)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Gold answers"]) >= 40
+    table = at.dataframe[0].value
+    assert set(table["dimension"]) == {"Scale thinking", "Product sense", "Ownership", "Trade-off articulation"}
+    assert len(at.get("vega_lite_chart")) == 4, "one confusion matrix per dimension"
+
+
+def test_coach_override_from_feedback_page_joins_gold_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gold = tmp_path / "gold"
+    monkeypatch.setenv("MOCKLOOP_GOLD_DIR", str(gold))
+    graded_attempt(tmp_path)
+    at = app(monkeypatch, tmp_path, "pages/feedback.py")
+    next(b for b in at.button if b.label == "Save to gold set").click().run()
+    assert any("Enter your name" in e.value for e in at.error)
+    next(t for t in at.text_input if t.label == "Coach name or id").input("Coach Kim")
+    next(b for b in at.button if b.label == "Save to gold set").click().run()
+    assert any("Saved as coach-coach-kim-" in s.value for s in at.success)
+    entries, problems = load_gold(gold)
+    assert not problems and entries[0].grader == "coach:Coach Kim"
+    assert set(entries[0].scores) == {"scale", "product_sense", "ownership", "tradeoffs"}

@@ -1,0 +1,80 @@
+"""Calibration: agreement between the grader and the gold set's expert (and coach) scores."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from evaluator.calibration import CalibrationResult, DimensionAgreement, run_calibration
+from evaluator.models import DIMENSION_TITLES
+
+ss = st.session_state
+st.title("Calibration")
+st.caption(
+    "Grades every answer in the gold set and compares with the scores experts and coaches gave it: "
+    "quadratic weighted kappa (QWK), exact and within-one agreement, and bias (grader minus expert)."
+)
+offline = st.toggle("Deterministic only", value=True, help="Also run the LLM judge when one is configured.")
+if st.button("Run calibration", type="primary"):
+    with st.spinner("Grading the gold set…"):
+        ss["calibration"] = run_calibration(offline=offline)
+
+result: CalibrationResult | None = ss.get("calibration")
+if result is None:
+    st.info("Run calibration to see the figures (about ten seconds in deterministic mode).")
+    st.stop()
+for problem in result.problems:
+    st.warning(problem)
+
+
+def confusion_chart(d: DimensionAgreement) -> None:
+    cells = [
+        {"expert": e + 1, "grader": g + 1, "answers": d.confusion[e][g]} for e in range(4) for g in range(4)
+    ]
+    st.vega_lite_chart(
+        {
+            "data": {"values": cells},
+            "mark": {"type": "rect"},
+            "encoding": {
+                "x": {"field": "grader", "type": "ordinal", "title": "grader"},
+                "y": {"field": "expert", "type": "ordinal", "title": "expert", "sort": "descending"},
+                "color": {"field": "answers", "type": "quantitative", "scale": {"scheme": "blues"}},
+                "tooltip": [{"field": "expert"}, {"field": "grader"}, {"field": "answers"}],
+            },
+            "width": 180,
+            "height": 180,
+        },
+    )
+
+
+st.metric("Gold answers", result.gold_files)
+for mode in result.modes:
+    st.subheader(f"{mode.mode.capitalize()} mode")
+    cols = st.columns(2)
+    cols[0].metric("Overall Spearman", "n/a" if mode.spearman_overall is None else f"{mode.spearman_overall:.2f}")
+    cols[1].metric("Recommendation accuracy", f"{mode.recommendation_accuracy:.0%}")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "dimension": DIMENSION_TITLES[d.dimension],
+                    "n": d.n,
+                    "QWK": None if d.qwk is None else round(d.qwk, 2),
+                    "exact": round(d.exact, 2),
+                    "within one": round(d.within_one, 2),
+                    "bias": round(d.mean_signed_diff, 2),
+                }
+                for d in mode.dimensions
+            ]
+        ),
+        hide_index=True,
+    )
+    st.markdown("**Confusion matrices** (rows: expert score, columns: grader score)")
+    chart_cols = st.columns(len(mode.dimensions))
+    for col, d in zip(chart_cols, mode.dimensions, strict=True):
+        with col:
+            st.caption(DIMENSION_TITLES[d.dimension])
+            confusion_chart(d)
+    if mode.largest_disagreements:
+        st.markdown("**Largest disagreements**")
+        st.dataframe(pd.DataFrame([d.model_dump() for d in mode.largest_disagreements]), hide_index=True)
