@@ -14,11 +14,14 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from bench_grade import answer_of  # same 1,500-word answer as the grading benchmark
+
+from evaluator.appcmd import streamlit_command
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "ui" / "app.py"
@@ -35,14 +38,6 @@ CHROMIUM_ARGS = [
 ]
 QID = "design-ads-performance-pipeline"
 SQL_QID = "sql-top-campaigns-ctr"
-PARAGRAPH = (
-    "Before choosing tools I'd clarify who consumes the data: advertisers need near-real-time dashboards to adjust "
-    "bids, and billing needs exact numbers a few hours late. About 100B impressions a day is about 1.2M events/s; at "
-    "500 bytes that is 600 MB/s and about 50 TB/day raw. I'd use Flink for minute-level aggregates instead of one "
-    "exact streaming path because exactly-once across late clicks is expensive, at the cost of two code paths. "
-    "The grain is one row per impression, partitioned by event_date and clustered by campaign_id. "
-    "Data-quality checks block publishing and alerts page on-call; backfills rerun partitions idempotently. "
-)
 SQL_ANSWER = (
     "WITH d AS (SELECT advertiser_id, campaign_id, COUNT(*) AS impressions, SUM(CASE WHEN clicked THEN 1 ELSE 0 END) "
     "AS clicks FROM ads_impressions WHERE event_date = DATE '2026-11-22' GROUP BY 1, 2 HAVING COUNT(*) >= 1000), "
@@ -50,13 +45,6 @@ SQL_ANSWER = (
     "advertiser_id ORDER BY CAST(clicks AS DOUBLE) / impressions DESC, campaign_id) AS rank FROM d) "
     "SELECT advertiser_id, campaign_id, impressions, clicks, ctr, rank FROM r WHERE rank <= 3"
 )
-
-
-def answer_of(words: int) -> str:
-    text = ""
-    while len(text.split()) < words:
-        text += PARAGRAPH
-    return " ".join(text.split()[:words])
 
 
 def _env(transcripts: Path) -> None:
@@ -118,23 +106,7 @@ def browser_figures(runs: int = 3) -> dict[str, float] | None:
         env["MOCKLOOP_TRANSCRIPTS_DIR"] = tmp
         port = _free_port()
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(APP),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
+            streamlit_command(port, headless=True, address="127.0.0.1"),
             env=env,
             cwd=tmp,
             stdout=subprocess.DEVNULL,

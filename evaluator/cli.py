@@ -176,23 +176,9 @@ def run_app(
     """Start the Streamlit app."""
     import subprocess
 
-    from evaluator.paths import ui_dir
+    from evaluator.appcmd import streamlit_command
 
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ui_dir() / "app.py"),
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--client.toolbarMode",
-        "minimal",
-    ]
-    if headless:
-        cmd += ["--server.headless", "true"]
+    cmd = streamlit_command(port, headless=headless)
     raise typer.Exit(subprocess.call(cmd))
 
 

@@ -11,14 +11,15 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ui_support import APP, GOOD_ANSWER
+from ui_support import GOOD_ANSWER
+
+from evaluator.appcmd import streamlit_command
 
 pytestmark = pytest.mark.browser
 
@@ -71,23 +72,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     env["MOCKLOOP_TRANSCRIPTS_DIR"] = str(transcripts)
     log = (tmp_path_factory.getbasetemp() / "streamlit.log").open("wb")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(APP),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
+        streamlit_command(port, headless=True, address="127.0.0.1"),
         env=env,
         cwd=transcripts,
         stdout=log,

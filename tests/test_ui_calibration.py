@@ -28,6 +28,8 @@ def test_coach_override_from_feedback_page_joins_gold_set(tmp_path: Path, monkey
     monkeypatch.setenv("MOCKLOOP_GOLD_DIR", str(gold))
     graded_attempt(tmp_path)
     at = app(monkeypatch, tmp_path, "pages/feedback.py")
+    assert not any(b.label == "Save to gold set" for b in at.button), "the form stays hidden for candidates"
+    next(t for t in at.toggle if t.label.startswith("Coach: record")).set_value(True).run()
     next(b for b in at.button if b.label == "Save to gold set").click().run()
     assert any("Enter your name" in e.value for e in at.error)
     next(t for t in at.text_input if t.label == "Coach name or id").input("Coach Kim")

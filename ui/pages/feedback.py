@@ -182,7 +182,10 @@ def body(t: Transcript) -> None:
 
 def coach_override_section(t: Transcript, q: Question, report: Report) -> None:
     """A coach records their own scores; the answer joins the calibration gold set as a new file."""
-    with st.expander("Coach: record your own scores (joins the gold set)", icon=":material/verified:"):
+    # Behind a toggle: the form's widgets would otherwise slow every feedback render for candidates.
+    if not st.toggle("Coach: record my own scores for this answer (joins the gold set)", key=f"ov-on-{t.id}"):
+        return
+    with st.container(border=True):
         assessed = list(rubric_for(q.round).dimensions)
         with st.form(f"override-{t.id}"):
             coach = st.text_input("Coach name or id")
