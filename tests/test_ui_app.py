@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from ui_support import app, copy_bank
 
-PAGES = ["pages/mock_round.py", "pages/feedback.py", "pages/history.py", "pages/rubric_studio.py", "pages/batch.py"]
+PAGES = ["views/mock_round.py", "views/feedback.py", "views/history.py", "views/rubric_studio.py", "views/batch.py"]
 
 
 def test_banner_says_deterministic_without_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,7 @@ def test_batch_grades_the_chosen_transcripts(tmp_path: Path, monkeypatch: pytest
     )
     (tmp_path / "bad.json").write_text("{")
     (tmp_path / "other.json").write_text(json.dumps({"question_id": "product-dau-drop", "answer": "x"}))
-    at = app(monkeypatch, tmp_path, "pages/batch.py")
+    at = app(monkeypatch, tmp_path, "views/batch.py")
     chooser = at.multiselect(key="ml-batch-files")
     assert len(chooser.value) == 3
     chooser.unselect(str(tmp_path / "other.json")).run()
@@ -31,5 +31,5 @@ def test_batch_grades_the_chosen_transcripts(tmp_path: Path, monkeypatch: pytest
 
 
 def test_batch_with_nothing_to_grade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = app(monkeypatch, tmp_path / "empty", "pages/batch.py")
+    at = app(monkeypatch, tmp_path / "empty", "views/batch.py")
     assert at.button(key="ml-batch-go").disabled

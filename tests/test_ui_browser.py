@@ -138,3 +138,21 @@ def test_round_survives_a_reload_and_shows_feedback(served: tuple[str, Path]) ->
     saved = json.loads(next(transcripts.glob("*.json")).read_text())
     assert saved["status"] == "graded" and saved["answer"] == GOOD_ANSWER
     assert saved["report"]["question_id"] == QID
+
+
+def test_deep_link_keeps_navigation_and_banner(served: tuple[str, Path]) -> None:
+    """A bookmarked page URL must run through the app entry (banner, grouped navigation)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = served
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(20_000)
+            page.goto(f"{url}/calibration")
+            expect(page.get_by_text("Deterministic grading")).to_be_visible()
+            expect(page.get_by_test_id("stSidebarNavItems").get_by_text("Coaches", exact=True)).to_be_visible()
+            expect(page.get_by_role("button", name="Run calibration")).to_be_visible()
+        finally:
+            browser.close()

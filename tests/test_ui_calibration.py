@@ -12,7 +12,7 @@ from evaluator.calibration import load_gold
 
 
 def test_calibration_page_runs_and_shows_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = app(monkeypatch, tmp_path, "pages/calibration.py")
+    at = app(monkeypatch, tmp_path, "views/calibration.py")
     assert "Run calibration" in at.info[-1].value
     at.button[0].click().run(timeout=120)
     assert not at.exception
@@ -27,7 +27,7 @@ def test_coach_override_from_feedback_page_joins_gold_set(tmp_path: Path, monkey
     gold = tmp_path / "gold"
     monkeypatch.setenv("MOCKLOOP_GOLD_DIR", str(gold))
     graded_attempt(tmp_path)
-    at = app(monkeypatch, tmp_path, "pages/feedback.py")
+    at = app(monkeypatch, tmp_path, "views/feedback.py")
     assert not any(b.label == "Save to gold set" for b in at.button), "the form stays hidden for candidates"
     next(t for t in at.toggle if t.label.startswith("Coach: record")).set_value(True).run()
     next(b for b in at.button if b.label == "Save to gold set").click().run()

@@ -24,14 +24,14 @@ def graded_attempt(root: Path, answer: str = GOOD_ANSWER, qid: str = QID) -> Tra
 
 
 def test_no_attempts_yet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = app(monkeypatch, tmp_path, "pages/feedback.py")
+    at = app(monkeypatch, tmp_path, "views/feedback.py")
     assert "No submitted attempts yet" in at.info[-1].value
 
 
 def test_feedback_shows_every_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     t = graded_attempt(tmp_path)
     assert t.report is not None
-    at = app(monkeypatch, tmp_path, "pages/feedback.py")
+    at = app(monkeypatch, tmp_path, "views/feedback.py")
     q = get_question(QID)
     assert at.title[0].value == q.title
     metrics = {m.label: m.value for m in at.metric}
@@ -54,7 +54,7 @@ def test_feedback_shows_every_part(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_follow_up_probe_is_graded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     t = graded_attempt(tmp_path, answer="We store the ad events in one big table and query it.")
-    at = app(monkeypatch, tmp_path, "pages/feedback.py")
+    at = app(monkeypatch, tmp_path, "views/feedback.py")
     probe = next(m.value for m in at.markdown if str(m.value).startswith("**Interviewer:**"))
     assert probe.removeprefix("**Interviewer:** ") in get_question(QID).follow_ups
     at.text_area(key=f"ml-live-followup-{t.id}").input(GOOD_ANSWER).run()
@@ -71,7 +71,7 @@ def test_draft_shows_no_feedback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     draft = rounds.start_round("product-dau-drop", root=tmp_path)
     at = app(monkeypatch, tmp_path)  # the round page resumes the draft
     at.session_state["ml_feedback"] = draft.id
-    at.switch_page("pages/feedback.py").run()
+    at.switch_page("views/feedback.py").run()
     # drafts are not offered: the graded attempt is shown instead, never the draft's model answer
     assert at.selectbox(key="ml-fb-attempt").value != draft.id
     assert get_question("product-dau-drop").model_answer[0][:30] not in texts(at)
@@ -82,7 +82,7 @@ def test_ungraded_attempt_can_be_graded_again(tmp_path: Path, monkeypatch: pytes
     t = tx.find(t.id or "", tmp_path).transcript  # type: ignore[union-attr]
     t.answer, t.status, t.grading_error = GOOD_ANSWER, "submitted", "RuntimeError: judge down"
     tx.save(t, tmp_path)
-    at = app(monkeypatch, tmp_path, "pages/feedback.py")
+    at = app(monkeypatch, tmp_path, "views/feedback.py")
     assert "judge down" in at.error[0].value
     at.button[0].click().run()
     assert [m.label for m in at.metric] == ["Recommendation", "Overall score"]

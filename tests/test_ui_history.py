@@ -23,7 +23,7 @@ def attempt(root: Path, answer: str, minutes_ago: int, qid: str = QID) -> None:
 
 
 def test_empty_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = app(monkeypatch, tmp_path, "pages/history.py")
+    at = app(monkeypatch, tmp_path, "views/history.py")
     assert "No attempts" in at.info[-1].value
 
 
@@ -35,7 +35,7 @@ def test_history_table_trend_compare_and_drill(tmp_path: Path, monkeypatch: pyte
     )
     draft = rounds.start_round("product-dau-drop", root=tmp_path)  # an unfinished draft is listed too
     (tmp_path / "broken.json").write_text("{")
-    at = app(monkeypatch, tmp_path, "pages/history.py")
+    at = app(monkeypatch, tmp_path, "views/history.py")
     page = texts(at)
     assert "Every attempt (4)" in page
     assert "Skipped broken.json" in page
@@ -57,6 +57,6 @@ def test_history_table_trend_compare_and_drill(tmp_path: Path, monkeypatch: pyte
 
 def test_open_feedback_from_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     attempt(tmp_path, GOOD_ANSWER, 10)
-    at = app(monkeypatch, tmp_path, "pages/history.py")
+    at = app(monkeypatch, tmp_path, "views/history.py")
     at.button(key="ml-hist-go").click().run()
     assert [m.label for m in at.metric] == ["Recommendation", "Overall score"]

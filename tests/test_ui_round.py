@@ -127,7 +127,7 @@ def test_submit_shows_feedback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     data = only_file(tmp_path)
     assert data["status"] == "graded" and data["auto_submitted"] is False and data["elapsed_seconds"] < 60
     # back on the round page the next round can start (no draft is left to resume)
-    at.switch_page("pages/mock_round.py").run()
+    at.switch_page("views/mock_round.py").run()
     assert at.button(key="ml-start")
 
 

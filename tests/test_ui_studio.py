@@ -27,14 +27,14 @@ def open_file(at, path: Path):  # type: ignore[no-untyped-def]
 
 
 def test_opens_a_file_valid(tmp_path: Path, bank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = open_file(app(monkeypatch, tmp_path / "t", "pages/rubric_studio.py"), bank / "modeling.yaml")
+    at = open_file(app(monkeypatch, tmp_path / "t", "views/rubric_studio.py"), bank / "modeling.yaml")
     assert at.text_area(key=EDITOR).value == (bank / "modeling.yaml").read_text()
     assert at.success[0].value == "Valid rubric."
     assert "Edit the file to save a new version." in texts(at)
 
 
 def test_live_errors_match_the_cli(tmp_path: Path, bank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = open_file(app(monkeypatch, tmp_path / "t", "pages/rubric_studio.py"), bank / "modeling.yaml")
+    at = open_file(app(monkeypatch, tmp_path / "t", "views/rubric_studio.py"), bank / "modeling.yaml")
     broken = (bank / "modeling.yaml").read_text().replace("dimension: scale", "dimension: scal", 1)
     at.text_area(key=EDITOR).input(broken).run()
     shown = at.code[0].value.splitlines()
@@ -47,7 +47,7 @@ def test_live_errors_match_the_cli(tmp_path: Path, bank: Path, monkeypatch: pyte
 
 
 def test_try_a_rubric_on_a_sample_answer(tmp_path: Path, bank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = open_file(app(monkeypatch, tmp_path / "t", "pages/rubric_studio.py"), bank / "modeling.yaml")
+    at = open_file(app(monkeypatch, tmp_path / "t", "views/rubric_studio.py"), bank / "modeling.yaml")
     at.selectbox(key="ml-studio-q").set_value("design-ads-performance-pipeline").run()
     at.text_area(key="ml-studio-sample").input(GOOD_ANSWER).run()
     at.button(key="ml-studio-try").click().run()
@@ -59,7 +59,7 @@ def test_save_as_new_version(tmp_path: Path, bank: Path, monkeypatch: pytest.Mon
     target = bank / "modeling.yaml"
     old = target.read_text()
     old_version = studio.version_of(old)
-    at = open_file(app(monkeypatch, tmp_path / "t", "pages/rubric_studio.py"), target)
+    at = open_file(app(monkeypatch, tmp_path / "t", "views/rubric_studio.py"), target)
     at.text_area(key=EDITOR).input(old + "\n# tightened by a coach\n").run()
     assert "(unsaved changes)" in at.success[0].value
     assert f"_versions/modeling@{old_version}.yaml" in texts(at)
@@ -74,7 +74,7 @@ def test_save_as_new_version(tmp_path: Path, bank: Path, monkeypatch: pytest.Mon
 
 def test_question_files_are_listed_and_tried(tmp_path: Path, bank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_file(
-        app(monkeypatch, tmp_path / "t", "pages/rubric_studio.py"), bank / "questions" / "product-dau-drop.yaml"
+        app(monkeypatch, tmp_path / "t", "views/rubric_studio.py"), bank / "questions" / "product-dau-drop.yaml"
     )
     assert at.success[0].value == "Valid question."
     at.text_area(key="ml-studio-sample").input("DAU dropped 5%; I first check whether logging changed.").run()

@@ -1,6 +1,6 @@
 """MockLoop app entry: page setup, the grading-mode banner, and navigation over the pages.
 
-Run with ``mockloop app`` (or ``streamlit run ui/app.py``). Pages live in ``pages/`` next to this
+Run with ``mockloop app`` (or ``streamlit run ui/app.py``). Pages live in ``views/`` next to this
 file and are found relative to it, so the same layout works from the repository and from the
 wheel (``evaluator/_data/ui``).
 """
@@ -15,7 +15,7 @@ import streamlit as st
 from evaluator.settings import get_settings
 
 HERE = Path(__file__).resolve().parent
-PAGES = HERE / "pages"
+PAGES = HERE / "views"  # not "pages/": Streamlit would also auto-discover that folder as v1 pages
 
 st.set_page_config(page_title="MockLoop", page_icon=":material/timer:", layout="wide")
 components.styles()

@@ -28,22 +28,33 @@ for problem in result.problems:
 
 
 def confusion_chart(d: DimensionAgreement) -> None:
-    cells = [
-        {"expert": e + 1, "grader": g + 1, "answers": d.confusion[e][g]} for e in range(4) for g in range(4)
-    ]
+    cells = [{"expert": e + 1, "grader": g + 1, "answers": d.confusion[e][g]} for e in range(4) for g in range(4)]
+    axis = {"type": "ordinal", "scale": {"domain": [1, 2, 3, 4]}}
     st.vega_lite_chart(
         {
             "data": {"values": cells},
-            "mark": {"type": "rect"},
+            "width": 160,
+            "height": 160,
             "encoding": {
-                "x": {"field": "grader", "type": "ordinal", "title": "grader"},
-                "y": {"field": "expert", "type": "ordinal", "title": "expert", "sort": "descending"},
-                "color": {"field": "answers", "type": "quantitative", "scale": {"scheme": "blues"}},
-                "tooltip": [{"field": "expert"}, {"field": "grader"}, {"field": "answers"}],
+                "x": {"field": "grader", **axis, "axis": {"labelAngle": 0}},
+                "y": {"field": "expert", **axis, "sort": "descending"},
             },
-            "width": 180,
-            "height": 180,
+            "layer": [
+                {
+                    "mark": "rect",
+                    "encoding": {
+                        "color": {
+                            "field": "answers",
+                            "type": "quantitative",
+                            "scale": {"scheme": "blues"},
+                            "legend": None,
+                        }
+                    },
+                },
+                {"mark": {"type": "text", "fontSize": 12}, "encoding": {"text": {"field": "answers"}}},
+            ],
         },
+        use_container_width=False,
     )
 
 

@@ -25,7 +25,7 @@ ROUND_TITLES = {
     "product_sense": "Product sense",
     "ownership": "Ownership / behavioral",
 }
-FEEDBACK_PAGE = "pages/feedback.py"
+FEEDBACK_PAGE = "views/feedback.py"
 
 ss = st.session_state
 root = transcripts_dir()

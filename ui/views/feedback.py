@@ -27,7 +27,7 @@ def choose_attempt() -> Transcript | None:
     if not done:
         st.title("Feedback")
         st.info("No submitted attempts yet. Do a mock round first.")
-        st.page_link("pages/mock_round.py", label="Start a mock round", icon=":material/timer:")
+        st.page_link("views/mock_round.py", label="Start a mock round", icon=":material/timer:")
         return None
     ids = [a.id for a in done]
     wanted = st.query_params.get("attempt") or ss.get("ml_feedback")

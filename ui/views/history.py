@@ -26,7 +26,7 @@ for path, error in listing.errors:
     st.warning(f"Skipped {path.name}: {error}")
 if not rows:
     st.info(f"No attempts in {root} yet.")
-    st.page_link("pages/mock_round.py", label="Start a mock round", icon=":material/timer:")
+    st.page_link("views/mock_round.py", label="Start a mock round", icon=":material/timer:")
     st.stop()
 
 # --------------------------------------------------------------------------- drill next
@@ -47,7 +47,7 @@ if advice is not None:
             st.write(f"A question that exercises it: **{advice.question_title}**")
             if st.button("Practise it now", type="primary", key="ml-drill"):
                 ss["ml_pick_question"] = advice.question_id
-                st.switch_page("pages/mock_round.py")
+                st.switch_page("views/mock_round.py")
 
 # --------------------------------------------------------------------------- all attempts
 st.subheader(f"Every attempt ({len(rows)})")
@@ -65,7 +65,7 @@ if done:
     )
     if go_col.button("Open feedback", key="ml-hist-go"):
         ss["ml_feedback"] = chosen
-        st.switch_page("pages/feedback.py")
+        st.switch_page("views/feedback.py")
 
 # --------------------------------------------------------------------------- trend
 points = history.trend_points(rows)
