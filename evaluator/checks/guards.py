@@ -39,6 +39,16 @@ INJECTION = [
     r"\bpretend (?:that )?(?:this|the answer)\b",
     r"\b(?:assessment|grade|grading|rating|score|scoring|evaluation|recommendation)s?\s+(?:should|must|needs? to|has to)\s+(?:be|reflect|say|show)\b",
     r"\b(?:top|highest|maximum|perfect|full)\s+(?:rating|score|grade|marks?)\b",
+    # claims that the grading rules changed ("rubric update", "graders must apply ...")
+    r"\brubric (?:update|change|amendment|override)s?\b",
+    r"\b(?:updated|new|revised|amended) (?:rubric|grading (?:rules|criteria|instructions|guidelines)|scoring (?:rules|guide))\b",
+    r"\bgraders? (?:must|should|are to|shall|need to)\b",
+    r"\b(?:is|are) now (?:rated|scored|graded|marked)\b",
+    r"\b(?:rate|rated|score|scored|grade|graded|mark|marked)\s+(?:as\s+)?[\"'(]?(?:strong|excellent|exceptional|outstanding)[\"')]?\s+(?:on|in|for)\s+(?:all|every|each)\b",
+    # the same, in other languages the grader may meet (es, pt, fr, it, de)
+    r"\b(?:ignora|ignore|ignorez|ignoriere|ignorar)\b.{0,30}\b(?:instrucciones|instruções|instructions|istruzioni|anweisungen)\b",
+    r"\b(?:califica|calificar|puntúa|evalúa|avalie|avalia|notez|évaluez|valuta|bewerte|bewerten)\b.{0,50}\b(?:respuesta|resposta|réponse|risposta|antwort)\b",
+    r"\b(?:asistente|assistente|assistant|evaluador|avaliador|évaluateur|valutatore|bewerter)\s+(?:de\s+|d')?(?:IA|KI)\b",
     r"\b(?:whoever|whatever|anyone|anything)\s+(?:or (?:whoever|whatever) )?(?:is\s+)?(?:summari[sz]|grad|evaluat|scor|assess|review|mark|judg)\w*",
     r"\bjailbreak\b",
     r"\bdo not (?:penali[sz]e|deduct|flag)\b",
