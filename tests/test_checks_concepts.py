@@ -23,3 +23,11 @@ def test_concept_coverage_strength_grows_with_coverage():
     assert 0 < one.strength < three.strength
     assert three.passed and not one.passed
     assert "missed" in one.detail
+
+
+def test_addresses_question():
+    specific = "About 100B impressions a day land here. Tables are partitioned by event_date and clustered by campaign_id, and we pre-aggregate hourly rollups for advertisers."
+    generic = "We would build a robust pipeline with good monitoring and clear ownership so that teams can trust the data."
+    assert run("addresses_question", specific).passed
+    f = run("addresses_question", generic)
+    assert not f.passed and "0%" in f.detail

@@ -117,4 +117,26 @@ def test_report_explains_itself():
     assert report.top_gap and "to reach level" in report.top_gap
     assert report.missed_concepts
     assert report.criteria and all(c.rationale for c in report.criteria)
-    assert report.rubric_version == "modeling@1.0.0"
+    from evaluator.bank import rubric_for
+
+    assert report.rubric_version == f"modeling@{rubric_for('modeling').version}"
+
+
+def test_repeating_sentences_earns_nothing_more():
+    once = grade(STRONG)
+    many = grade(" ".join([STRONG] * 10))
+    assert many.overall.score == once.overall.score
+    for dim in many.dimensions.values():
+        assert len(dim.evidence) == len(set(dim.evidence))
+
+
+def test_a_strong_answer_to_another_question_does_not_reach_hire():
+    """An expert-rated strong answer to the cross-surface question, graded for the ads question."""
+    from evaluator.calibration import load_gold
+
+    gold = {g.id: g for g in load_gold()[0]}
+    own = grade(gold["g011"].answer, "model-cross-surface-engagement")
+    other = grade(gold["g011"].answer, "design-ads-performance-pipeline")
+    assert own.overall.recommendation in ("hire", "strong_hire")
+    assert other.overall.recommendation not in ("hire", "strong_hire")
+    assert "off_topic" in other.flags

@@ -54,3 +54,18 @@ def concept_coverage(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
         detail += f"; missed: {'; '.join(missed)}"
     evidence = sorted({hits[c.id] for c in covered}, key=lambda s: s.start)
     return Finding(strength >= 0.45, strength, detail, evidence)
+
+
+@check("addresses_question")
+def addresses_question(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """Whether the answer engages with *this* question's specifics at all (share of its key
+    concepts, any dimension). A polished generic design that never touches the question's own
+    concerns is not a senior answer to it; rubrics cap every dimension when this fails."""
+    concepts = ctx.question.concepts
+    if not concepts:
+        return Finding(True, 1.0, "no question concepts to check")
+    hits = concept_hits(ctx)
+    share = sum(c.weight for c in concepts if c.id in hits) / sum(c.weight for c in concepts)
+    need = float(params.get("min_share", 0.2))
+    detail = f"covers {share:.0%} of this question's key concepts (needs {need:.0%})"
+    return Finding(share >= need, min(1.0, share / need), detail, sorted(set(hits.values()), key=lambda s: s.start)[:3])

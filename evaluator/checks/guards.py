@@ -10,9 +10,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import matching
+from evaluator.checks._match import any_match, first_match, matching
 from evaluator.checks.reasoning import TECHNOLOGY
 from evaluator.checks.registry import AnswerContext, Finding, check
+from evaluator.models import Question
 from evaluator.text import word_count
 
 MAX_WORDS = 4000  # a 45-minute round rarely produces more; longer answers are graded on this prefix
@@ -37,8 +38,12 @@ INJECTION = [
     r"\bas an? (?:AI|language model|LLM)\b",
     r"\bnew instructions?\s*:",
     r"\bpretend (?:that )?(?:this|the answer)\b",
-    r"\b(?:assessment|grade|grading|rating|score|scoring|evaluation|recommendation)s?\s+(?:should|must|needs? to|has to)\s+(?:be|reflect|say|show)\b",
-    r"\b(?:top|highest|maximum|perfect|full)\s+(?:rating|score|grade|marks?)\b",
+    # a verdict demanded of the grader; "the ranking score must be fresh" is not one
+    r"\b(?:assessment|grade|grading|rating|score|scoring|evaluation|recommendation)s?\s+(?:should|must|needs? to|has to)\s+(?:be|reflect|say|show)\b"
+    r".{0,60}\b(?:top|highest|maximum|strong|excellent|exceptional|hire|4|four|consistent with)\b",
+    r"\b(?:top|highest|maximum|perfect|full)\s+(?:rating|score|grade|marks?)\b.{0,40}\b(?:this|my|the)\s+(?:answer|response|candidate|submission)\b",
+    r"\b(?:this|my|the)\s+(?:answer|response|candidate|submission)\b.{0,60}\b(?:top|highest|maximum|perfect|full)\s+(?:rating|score|grade|marks?)\b",
+    r"\b(?:top|full|perfect)\s+marks\b|\btop rating\b",
     # claims that the grading rules changed ("rubric update", "graders must apply ...")
     r"\brubric (?:update|change|amendment|override)s?\b",
     r"\b(?:updated|new|revised|amended) (?:rubric|grading (?:rules|criteria|instructions|guidelines)|scoring (?:rules|guide))\b",
@@ -55,9 +60,16 @@ INJECTION = [
 ]
 
 
+_FOLD = re.compile(r"[\s\u00a0\u200b\u200c\u200d\u2060\ufeff]+")
+
+
 def injection_spans(ctx: AnswerContext) -> list[Any]:
-    """Sentences addressed to the grader rather than the interviewer."""
-    return matching(ctx.sentences, INJECTION)
+    """Sentences addressed to the grader rather than the interviewer.
+
+    Matched on a copy with every run of whitespace or zero-width characters folded to one space,
+    so "Ignore\\n  previous instructions" cannot slip past a pattern written with single spaces.
+    """
+    return [s for s in ctx.sentences if any_match(_FOLD.sub(" ", s.text), INJECTION)]
 
 
 @check("no_prompt_injection")
@@ -111,9 +123,40 @@ def on_topic(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
             0.0,
             f"hardly any data-engineering vocabulary ({len(vocabulary)} distinct term(s)): not an answer to this question",
         )
-    if hits:
-        return Finding(True, 1.0, f"{len(hits)} sentence(s) on the question's topic", hits[:1])
-    return Finding(False, 0.0, "nothing in the answer addresses this question's topic")
+    if not hits:
+        return Finding(False, 0.0, "nothing in the answer addresses this question's topic")
+    other = _answers_another_question(ctx)
+    if other is not None:
+        return Finding(False, 0.0, f"this reads as an answer to another question: {other}")
+    return Finding(True, 1.0, f"{len(hits)} sentence(s) on the question's topic", hits[:1])
+
+
+def _coverage(ctx: AnswerContext, question: Question) -> float:
+    total = sum(c.weight for c in question.concepts)
+    if not total:
+        return 0.0
+    return sum(c.weight for c in question.concepts if first_match(ctx.prose, c.patterns) is not None) / total
+
+
+def _answers_another_question(ctx: AnswerContext) -> str | None:
+    """The title of a same-round question this answer covers far better than its own, if any.
+
+    A strong answer to a neighbouring question shares the round's vocabulary, so the topic words
+    alone do not tell it apart; its coverage of the *other* question's key concepts does.
+    """
+    from evaluator.bank import questions
+
+    own = _coverage(ctx, ctx.question)
+    best: tuple[float, str] | None = None
+    for q in questions(ctx.question.round):
+        if q.id != ctx.question.id and q.concepts:
+            cov = _coverage(ctx, q)
+            if best is None or cov > best[0]:
+                best = (cov, q.title)
+    # Thresholds: no genuine answer among the 109 expert and held-out ones is flagged at these.
+    if best is not None and best[0] >= 0.45 and best[0] >= own + 0.2:
+        return best[1]
+    return None
 
 
 _TERM = re.compile(

@@ -39,7 +39,20 @@ class AnswerContext:
 
     @cached_property
     def sentences(self) -> list[Sentence]:
-        return [s for s in split_sentences(self.answer) if s.start not in self.excluded]
+        """The answer's sentences, minus excluded ones and repeats.
+
+        A sentence said twice earns credit once: pasting one good sentence ten times is not ten
+        justified choices.
+        """
+        seen: set[str] = set()
+        out: list[Sentence] = []
+        for s in split_sentences(self.answer):
+            key = " ".join(s.lower.split())
+            if s.start in self.excluded or key in seen:
+                continue
+            seen.add(key)
+            out.append(s)
+        return out
 
     @cached_property
     def prose(self) -> list[Sentence]:
