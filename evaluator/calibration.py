@@ -63,11 +63,12 @@ class ModeResult(BaseModel):
 
 class CalibrationResult(BaseModel):
     gold_files: int
+    coach_files: int = 0
     problems: list[str]
     modes: list[ModeResult]
 
     def summary_text(self) -> str:
-        lines = [f"gold set: {self.gold_files} answer(s)"]
+        lines = [f"gold set: {self.gold_files} answer(s), of which {self.coach_files} from coaches"]
         lines += [f"problem: {p}" for p in self.problems]
         for m in self.modes:
             lines.append(f"\n== {m.mode} mode ==")
@@ -113,7 +114,7 @@ def record_override(
         raise ValueError(f"dimension(s) {unknown} are not assessed in the {question.round} round")
     if not answer.strip():
         raise ValueError("an empty answer cannot join the gold set")
-    target = folder or gold_dir()
+    target = folder or gold_dir() / "coaches"  # kept apart from the expert panel's files
     target.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     base = f"coach-{_slug(coach)}-{question_id}-{stamp}"
@@ -270,4 +271,7 @@ def run_calibration(offline: bool = False, folder: Path | None = None) -> Calibr
     modes = [evaluate(gold, offline=True)]
     if not offline and llm_enabled():
         modes.append(evaluate(gold, offline=False))
-    return CalibrationResult(gold_files=len(gold) + len(problems), problems=[str(p) for p in problems], modes=modes)
+    coaches = sum(1 for g in gold if g.grader.startswith("coach:"))
+    return CalibrationResult(
+        gold_files=len(gold) + len(problems), coach_files=coaches, problems=[str(p) for p in problems], modes=modes
+    )

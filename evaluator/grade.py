@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from evaluator.bank import get_question, rubric_for
 from evaluator.checks import AnswerContext, Finding, run_check
 from evaluator.checks.concepts import concept_hits
-from evaluator.checks.guards import GUARD_FLAGS, MAX_WORDS, injection_spans
+from evaluator.checks.guards import GUARD_FLAGS, MAX_CHARS, MAX_WORDS, injection_spans
 from evaluator.models import (
     DIMENSION_TITLES,
     DIMENSIONS,
@@ -57,8 +57,16 @@ class GradeResult:
     outcomes: dict[str, CriterionOutcome]
 
 
-def bounded(answer: str, max_words: int = MAX_WORDS) -> tuple[str, int]:
-    """The answer cut after ``max_words`` words (a prefix, so evidence stays a substring)."""
+def bounded(answer: str, max_words: int = MAX_WORDS, max_chars: int = MAX_CHARS) -> tuple[str, int]:
+    """The answer cut after ``max_words`` words or ``max_chars`` characters, whichever comes first
+    (a prefix, so evidence stays a substring); returns it with the original word count.
+
+    The character cap matters for text without spaces, which the word count alone would let
+    through whole (megabytes of "1B/day,1B/day,...").
+    """
+    if len(answer) > max_chars:
+        prefix, _ = bounded(answer[:max_chars], max_words, max_chars)
+        return prefix, sum(1 for _ in _WORD_END.finditer(answer))
     count = 0
     for m in _WORD_END.finditer(answer):
         count += 1
@@ -78,6 +86,7 @@ def build_context(question: Question, rubric: Rubric, answer: str) -> AnswerCont
         sql_query, sql_note = split_sql_answer(text)
     ctx = AnswerContext(question, rubric, text, sql_query=sql_query, sql_note=sql_note)
     ctx.memo["original_words"] = words
+    ctx.memo["truncated"] = len(text) < len(answer)
     injected = injection_spans(ctx)
     if injected:
         clean = AnswerContext(

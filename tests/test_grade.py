@@ -140,3 +140,10 @@ def test_a_strong_answer_to_another_question_does_not_reach_hire():
     assert own.overall.recommendation in ("hire", "strong_hire")
     assert other.overall.recommendation not in ("hire", "strong_hire")
     assert "off_topic" in other.flags
+
+
+def test_text_without_spaces_is_bounded_by_characters():
+    text = "1B/day," * 200_000  # 1.4 MB, a single "word"
+    prefix, words = bounded(text)
+    assert len(prefix) <= 40_000 and text.startswith(prefix) and words == 1
+    assert "truncated" in grade(text).flags

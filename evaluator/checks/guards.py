@@ -17,6 +17,7 @@ from evaluator.models import Question
 from evaluator.text import word_count
 
 MAX_WORDS = 4000  # a 45-minute round rarely produces more; longer answers are graded on this prefix
+MAX_CHARS = 40_000  # the same bound for text with few spaces
 
 INJECTION = [
     r"\bignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding|your|other)\b.{0,40}\b(?:instructions?|prompts?|rules?|rubrics?|guidelines)",
@@ -200,6 +201,8 @@ def within_length(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     buys credit nor slows the grader down."""
     n = int(ctx.memo.get("original_words", word_count(ctx.answer)))
     limit = int(params.get("max_words", MAX_WORDS))
+    if ctx.memo.get("truncated") and n <= limit:
+        return Finding(False, 0.5, f"answer is over {MAX_CHARS:,} characters; graded on the first {MAX_CHARS:,}")
     if n > limit:
         return Finding(False, 0.5, f"answer has {n} words; graded on the first {limit}")
     return Finding(True, 1.0, f"{n} words")
