@@ -24,10 +24,24 @@ PARAGRAPH = (
 
 
 def answer_of(words: int) -> str:
-    text = ""
-    while len(text.split()) < words:
-        text += PARAGRAPH
-    return " ".join(text.split()[:words])
+    """A realistic answer: distinct expert gold-set answers to modeling questions, cut to ``words``.
+
+    (Repeating one paragraph would understate the cost: repeated sentences are graded once.)
+    """
+    import yaml
+
+    gold = sorted((Path(__file__).resolve().parents[1] / "rubrics" / "gold").glob("g0[0-2]*.yaml"))
+    parts = [yaml.safe_load(f.read_text())["answer"] for f in gold]
+    text = PARAGRAPH + "\n\n" + "\n\n".join(parts)
+    out, count = [], 0
+    for line in text.splitlines(keepends=True):
+        n = len(line.split())
+        if count + n > words:
+            out.append(" ".join(line.split()[: words - count]))
+            break
+        out.append(line)
+        count += n
+    return "".join(out)
 
 
 def in_process(runs: int = 50) -> float:

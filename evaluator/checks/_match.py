@@ -7,6 +7,7 @@ hits, so repeating one phrase ten times earns no more than saying it once.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
@@ -30,31 +31,58 @@ def any_match(text: str, patterns: Sequence[str]) -> bool:
     return _combined(tuple(patterns)).search(text) is not None
 
 
+_INDEX: dict[int, tuple[Sequence[Sentence], str, list[int]]] = {}
+
+
+def _index(group: Sequence[Sentence]) -> tuple[str, list[int]]:
+    """The group's lower-cased text joined with newlines, and where each sentence starts in it.
+
+    Checks pass the same list (``ctx.prose``, ``ctx.sentences``) many times; the entry keeps a
+    reference to the list so its id cannot be reused while cached.
+    """
+    entry = _INDEX.get(id(group))
+    if entry is not None and entry[0] is group:
+        return entry[1], entry[2]
+    starts, pos = [], 0
+    for s in group:
+        starts.append(pos)
+        pos += len(s.lower) + 1  # lower() can change the length (e.g. "İ")
+    whole = "\n".join(s.lower for s in group)
+    if len(_INDEX) > 64:
+        _INDEX.clear()
+    _INDEX[id(group)] = (group, whole, starts)
+    return whole, starts
+
+
 def matching(sentences: Iterable[Sentence], patterns: Sequence[str]) -> list[Sentence]:
     """Sentences that match any of the patterns.
 
     Each pattern runs only on the sentences that contain one of its necessary literals (see
-    ``_prefilter``): most phrasings occur nowhere in a given answer, so most searches are
-    replaced by a substring test.
+    ``_prefilter``), found with ``str.find`` on the joined text: most phrasings occur nowhere in
+    a given answer, so most searches are replaced by a substring test.
     """
-    group = list(sentences)
+    group = sentences if isinstance(sentences, list) else list(sentences)
     if not group:
         return []
+    whole, starts = _index(group)
     hit = [False] * len(group)
-    whole = "\n".join(s.lower for s in group)
     for p in patterns:
         lits = factors(p)
-        if lits is not None:
-            lits = frozenset(x for x in lits if x in whole)
-            if not lits:
+        if lits is None:
+            candidates: Iterable[int] = range(len(group))
+        else:
+            found: set[int] = set()
+            for x in lits:
+                pos = whole.find(x)
+                while pos != -1:
+                    found.add(bisect_right(starts, pos) - 1)
+                    pos = whole.find(x, pos + 1)
+            if not found:
                 continue  # the common case: this phrasing occurs nowhere in the answer
+            candidates = sorted(found)
         compiled = rx(p)
-        for i, s in enumerate(group):
-            if hit[i]:
-                continue
-            if lits is not None and not any(x in s.lower for x in lits):
-                continue
-            if compiled.search(s.text):
+        for i in candidates:
+            if not hit[i] and compiled.search(group[i].text):
                 hit[i] = True
     return [s for s, h in zip(group, hit, strict=True) if h]
 

@@ -10,11 +10,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import any_match, first_match, matching
+from evaluator.checks._match import first_match, matching
 from evaluator.checks.reasoning import TECHNOLOGY
 from evaluator.checks.registry import AnswerContext, Finding, check
 from evaluator.models import Question
-from evaluator.text import word_count
+from evaluator.text import Sentence, word_count
 
 MAX_WORDS = 4000  # a 45-minute round rarely produces more; longer answers are graded on this prefix
 MAX_CHARS = 40_000  # the same bound for text with few spaces
@@ -70,7 +70,9 @@ def injection_spans(ctx: AnswerContext) -> list[Any]:
     Matched on a copy with every run of whitespace or zero-width characters folded to one space,
     so "Ignore\\n  previous instructions" cannot slip past a pattern written with single spaces.
     """
-    return [s for s in ctx.sentences if any_match(_FOLD.sub(" ", s.text), INJECTION)]
+    folded = [Sentence(_FOLD.sub(" ", s.text), s.start, s.end) for s in ctx.sentences]
+    hits = {f.start for f in matching(folded, INJECTION)}
+    return [s for s in ctx.sentences if s.start in hits]
 
 
 @check("no_prompt_injection")
@@ -101,8 +103,14 @@ _DOMAIN = re.compile(
 )
 
 
-def _domain_terms(text: str) -> set[str]:
-    return {m.lower() for m in _DOMAIN.findall(text)}
+def _domain_terms(text: str, enough: int = 1_000_000) -> set[str]:
+    """Distinct data-engineering words in the text, stopping once ``enough`` are found."""
+    found: set[str] = set()
+    for m in _DOMAIN.finditer(text):
+        found.add(m.group(0).lower())
+        if len(found) >= enough:
+            break
+    return found
 
 
 @check("on_topic")
@@ -117,7 +125,7 @@ def on_topic(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
             return Finding(True, 1.0, f"{len(hits)} sentence(s) on the question's topic", hits[:1])
         return Finding(False, 0.0, "the answer does not query this question's tables")
     needed = min(4, 2 + word_count(ctx.answer) // 300)
-    vocabulary = _domain_terms(ctx.answer)
+    vocabulary = _domain_terms(ctx.answer, needed)
     if len(vocabulary) < needed:
         return Finding(
             False,
@@ -179,10 +187,13 @@ def not_keyword_stuffed(ctx: AnswerContext, params: Mapping[str, Any]) -> Findin
     units = ctx.sentences
     if not units:
         return Finding(True, 1.0, "empty answer")
-    prose_words = sum(len(s.words) for s in units if s.is_prose)
-    list_terms = sum(len(_TERM.findall(s.text)) for s in units if not s.is_prose)
-    list_words = sum(len(s.words) for s in units if not s.is_prose)
-    prose_terms = sum(len(_TERM.findall(s.text)) for s in units if s.is_prose)
+    prose_units = [s for s in units if s.is_prose]
+    list_units = [s for s in units if not s.is_prose]
+    prose_words = sum(len(s.words) for s in prose_units)
+    list_words = sum(len(s.words) for s in list_units)
+    list_terms = len(_TERM.findall("\n".join(s.text for s in list_units))) if list_words >= 6 else 0
+    # terms in prose only matter when the lists are long enough to be a padded dump
+    prose_terms = len(_TERM.findall("\n".join(s.text for s in prose_units))) if list_terms >= 15 else 0
     mostly_lists = list_terms >= 6 and list_words >= 10 and list_words >= 2.5 * prose_words
     appended_dump = list_terms >= 15 and list_terms >= prose_terms  # a real answer padded with a term dump
     stuffed = mostly_lists or appended_dump
