@@ -75,3 +75,46 @@ def test_import_is_light() -> None:
         "[m for m in sys.modules if m.startswith(('duckdb', 'sqlglot'))]"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_markdown_fence_is_unwrapped() -> None:
+    assert split_sql_answer("```sql\nSELECT 1\nFROM t\n```") == ("SELECT 1\nFROM t", "")
+    assert split_sql_answer("```\nSELECT 1\n```\n") == ("SELECT 1", "")
+    assert split_sql_answer("  ```SQL  \nSELECT 1\n```") == ("SELECT 1", "")
+    assert split_sql_answer("~~~sql\nSELECT '```' AS x\n~~~") == ("SELECT '```' AS x", "")
+    assert split_sql_answer("```sql\r\nSELECT 1\r\n```\r\n") == ("SELECT 1", "")
+    assert split_sql_answer("```sql\nSELECT 1") == ("SELECT 1", ""), "an unclosed fence runs to the end"
+    assert split_sql_answer("```sql\n```") == ("", "")
+
+
+def test_fenced_query_with_note_and_comments() -> None:
+    text = "```sql\nSELECT user_id -- one row per user\nFROM user_events\n```\n---\nPrune to 7 partitions."
+    query, note = split_sql_answer(text)
+    assert query == "SELECT user_id -- one row per user\nFROM user_events"
+    assert note.splitlines() == ["Prune to 7 partitions.", "one row per user"]
+    # a separator inside the fence works as usual; prose around the fence is note text as well
+    query, note = split_sql_answer("My answer:\n```sql\nSELECT 1\n---\ninner note\n```\nScales fine.")
+    assert query == "SELECT 1"
+    assert note.splitlines() == ["inner note", "My answer:", "Scales fine."]
+    layout = answer_layout("```sql\nSELECT 1\n```\nA note.")
+    assert layout.note is not None
+    assert "```sql\nSELECT 1\n```\nA note."[layout.note[0] : layout.note[1]] == "A note."
+
+
+def test_fence_after_a_query_belongs_to_the_note() -> None:
+    text = "SELECT 1\nFROM t\n---\nA partitioned layout:\n```\ndt=2026-11-22/\n```"
+    query, note = split_sql_answer(text)
+    assert query == "SELECT 1\nFROM t"
+    assert "dt=2026-11-22/" in note
+    unfenced = "SELECT a\nFROM t\n```\nnot the query\n```"
+    assert split_sql_answer(unfenced)[0] == unfenced
+
+
+def test_fenced_answer_is_graded_as_its_query() -> None:
+    from evaluator.sql import grade_sql
+    from evaluator.sql.reference import REFERENCE_SQL
+
+    text = f"```sql\n{REFERENCE_SQL['sql-d1-retention'].strip()}\n```\n---\nOne pass over the events."
+    query, note = split_sql_answer(text)
+    assert note == "One pass over the events."
+    assert grade_sql("sql-d1-retention", query).correct

@@ -1,4 +1,8 @@
-"""The sandbox: one read-only SELECT, no files, no extensions, no settings, bounded time/memory/rows."""
+"""The sandbox: one read-only SELECT, no files, no extensions, no settings, bounded time/memory/rows.
+
+Queries run in the SQL worker process (see test_sql_worker.py for its own limits); the settings tests
+open a sandbox connection in this process to read DuckDB's options back.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from evaluator.sql import worker as sql_worker
 from evaluator.sql.datasets import sample_dataset
-from evaluator.sql.sandbox import Limits, Refused, open_sandbox, run_untrusted, statement_gate
+from evaluator.sql.engine import open_sandbox
+from evaluator.sql.sandbox import Limits, Refused, run_untrusted, statement_gate
 from evaluator.sql.schema import TABLES
 
 FAST = Limits(timeout_s=0.5, memory_limit="256MB", threads=1, max_rows=100)
@@ -151,10 +157,16 @@ def test_runaway_queries_are_stopped_in_time(sql: str) -> None:
 
 
 def test_memory_is_capped_and_nothing_spills_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)  # DuckDB's default temp directory is relative to the working directory
-    out = run("SELECT string_agg(repeat('x', 1000), ',') FROM range(10000000)", Limits(timeout_s=5))
-    assert out.kind in ("resources", "timeout"), (out.kind, out.error)
-    assert os.listdir(tmp_path) == []
+    # DuckDB's default temp directory is relative to the working directory of the worker process,
+    # which inherits this one when it starts.
+    monkeypatch.chdir(tmp_path)
+    sql_worker.shutdown()
+    try:
+        out = run("SELECT string_agg(repeat('x', 1000), ',') FROM range(10000000)", Limits(timeout_s=5))
+        assert out.kind in ("resources", "timeout"), (out.kind, out.error)
+        assert os.listdir(tmp_path) == []
+    finally:
+        sql_worker.shutdown()
 
 
 def test_huge_results_are_capped() -> None:

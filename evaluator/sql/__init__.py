@@ -1,8 +1,10 @@
 """The SQL round: run the candidate's query in a sandbox and compare results with a reference.
 
-Importing this package is cheap on purpose: DuckDB and sqlglot load only when a grading
-function is first used (``mockloop grade`` on a non-SQL question must start in under a second).
-``split_sql_answer`` and ``SQL_QUESTIONS`` are plain Python; the rest is imported lazily.
+Importing this package is cheap on purpose: sqlglot loads only when a grading function is first
+used (``mockloop grade`` on a non-SQL question must start in under a second), and DuckDB never
+loads in the caller's process: candidate SQL runs in a separate worker process with its own
+memory and time limits (``worker.py``). ``split_sql_answer`` and ``SQL_QUESTIONS`` are plain
+Python; the rest is imported lazily.
 """
 
 from __future__ import annotations

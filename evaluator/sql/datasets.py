@@ -513,6 +513,25 @@ def grading_datasets(question_id: str) -> tuple[Dataset, ...]:
     return (sample_dataset(), *hidden_datasets(question_id))
 
 
+def registered_dataset(key: str) -> Dataset | None:
+    """The sample or a hidden dataset by its key, built on first use; None for an unknown key.
+
+    The SQL worker process rebuilds datasets from their seeds by key instead of receiving rows.
+    """
+    if key == sample_dataset().key:
+        return sample_dataset()
+    for question_id in _HIDDEN:
+        for dataset in hidden_datasets(question_id):
+            if dataset.key == key:
+                return dataset
+    return None
+
+
+def dataset_shape(dataset: Dataset) -> dict[str, int]:
+    """Row count per table: a cheap check that two processes mean the same dataset by one key."""
+    return {table: len(rows) for table, rows in dataset.tables.items()}
+
+
 @cache
 def _arrow_tables(dataset: Dataset) -> dict[str, Any]:
     import pyarrow as pa

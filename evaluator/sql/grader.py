@@ -3,6 +3,7 @@
 ``grade_sql`` never raises for bad candidate SQL (errors become ``SqlResult.error`` and
 feedback); it raises only for a question id that is not a SQL question. ``run_sample`` is the
 app's "Run" button: the same sandbox and dialect policy on the visible sample dataset.
+Candidate SQL runs in the SQL worker process (``worker.py``), never in the caller's process.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from evaluator.sql.reference import expected_result
 from evaluator.sql.sandbox import DEFAULT_LIMITS, Limits, Outcome, run_untrusted
 from evaluator.sql.signals import QueryFeatures, query_features
 from evaluator.sql.spec import get_spec
+from evaluator.sql.worker import prestart
 
 SAMPLE_ROW_CAP = 200
 
@@ -29,10 +31,11 @@ def grade_sql(question_id: str, query: str, limits: Limits = DEFAULT_LIMITS) -> 
     """Correct iff the result matches the reference on the sample and on every hidden dataset.
 
     ``expected_rows``/``actual_rows`` are totals over the datasets that were compared (equal
-    when correct; a tolerated logged-out NULL row is not counted); when the query fails to
-    run, ``actual_rows`` is 0.
+    when correct; a NULL-key row tolerated by ``QuestionSpec.null_key_optional`` is not
+    counted); when the query fails to run, ``actual_rows`` is 0.
     """
     spec = get_spec(question_id)
+    prestart()  # the SQL worker warms up while the datasets and references are built here
     datasets = grading_datasets(question_id)
     expected = [expected_result(question_id, d) for d in datasets]
     expected_total = sum(len(e.rows) for e in expected)
@@ -122,6 +125,7 @@ def run_sample(question_id: str, sql: str, limits: Limits | None = None) -> Samp
     sql = sql or ""
     if not sql.strip():
         return SampleRun(error="Empty query: write one SELECT statement.")
+    prestart()
     lim = limits or dataclasses.replace(DEFAULT_LIMITS, max_rows=SAMPLE_ROW_CAP)
     run = run_with_dialect(sql, sample_dataset(), lim)
     o = run.outcome

@@ -17,11 +17,12 @@ class QuestionSpec:
     in the last stated decimal, so half-up vs half-even rounding, DECIMAL vs DOUBLE and an
     unrounded value all pass while a wrong ratio does not.
 
-    ``null_key_optional``: one result row whose key is NULL is tolerated. For "users who engaged
-    with Reels but not Feed" the textbook NOT EXISTS / LEFT JOIN / EXCEPT answers return the
-    logged-out rows (NULL user_id) as one extra row; the question does not settle whether that
-    row belongs, so both readings pass and feedback mentions it. ``NOT IN`` against a subquery
-    holding NULLs (which returns no rows at all) still fails.
+    ``null_key_optional``: when True, one result row whose key is NULL is tolerated (set aside
+    and mentioned in feedback) for a question that does not settle whether such a row belongs.
+    No question uses it today: for "users who engaged with Reels but not Feed" logged-out
+    events (NULL user_id) are not users, so the extra NULL row that a NOT EXISTS / LEFT JOIN /
+    EXCEPT answer without ``user_id IS NOT NULL`` returns is a wrong answer (with a hint), as is
+    ``NOT IN`` against a subquery holding NULLs (which returns no rows at all).
     """
 
     id: str
