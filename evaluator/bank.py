@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from evaluator.loader import LoadError, Problem, load_file
+import yaml
+
+from evaluator.loader import LoadError, Problem, kind_of, load_text, parse_yaml, read_text
 from evaluator.models import Question, Round, Rubric
 from evaluator.paths import rubrics_dir
 
@@ -16,32 +20,166 @@ class UnknownQuestion(KeyError):
         return f"unknown question id {self.args[0]!r} (see `mockloop questions`)"
 
 
-def _load_all(files: list[Path], expect: str, key: str, problems: list[Problem]) -> dict[str, Any]:
-    """Load every file of one kind, keyed by ``key``; duplicates and bad files become problems."""
-    out: dict[str, Any] = {}
-    for f in files:
+@dataclass(frozen=True)
+class BankFile:
+    """One file of the bank that loaded: where it is, its text (for line numbers) and its model."""
+
+    path: str
+    text: str
+    obj: Rubric | Question
+
+
+@dataclass
+class BankScan:
+    """Everything found in a bank folder: what loaded, and what is wrong.
+
+    ``file_problems`` are problems of single files (also what ``mockloop rubric validate FILE``
+    reports); ``bank_problems`` are the ones only the whole folder shows: two questions with one
+    id, two rubrics for one round, a question whose round has no rubric.
+    """
+
+    rubrics: list[BankFile] = field(default_factory=list)
+    questions: list[BankFile] = field(default_factory=list)
+    file_problems: list[Problem] = field(default_factory=list)
+    bank_problems: list[Problem] = field(default_factory=list)
+    broken_rubric_rounds: set[str] = field(default_factory=set)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.file_problems + self.bank_problems
+
+
+def rubric_files(root: Path) -> list[Path]:
+    return sorted(root.glob("*.yaml"))
+
+
+def question_files(root: Path) -> list[Path]:
+    return sorted((root / "questions").glob("*.yaml"))
+
+
+def key_line(text: str, key: str) -> int:
+    """1-based line of a top-level ``key:`` in YAML text (1 if it is not there)."""
+    m = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
+def _claimed_round(text: str) -> str | None:
+    """The ``round`` a rubric file that failed to validate says it is for, if it says so."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if isinstance(data, dict) and kind_of(data) != "question" and isinstance(data.get("round"), str):
+        return str(data["round"])
+    return None
+
+
+def scan_bank(root: Path, overlay: Mapping[Path, str] | None = None) -> BankScan:
+    """Load and check a bank folder (``<root>/*.yaml`` rubrics, ``<root>/questions/*.yaml``).
+
+    ``overlay`` maps file paths to text that replaces (or adds) those files, so a save can be
+    checked as the bank would be after it, without writing anything. Paths in problems are
+    ``root``-prefixed as given (as ``mockloop rubric validate`` prints them).
+    """
+    overlay = {Path(k).resolve(): v for k, v in (overlay or {}).items()}
+    scan = BankScan()
+
+    def files(found: list[Path], folder: Path) -> list[Path]:
+        extra = [
+            folder / k.name
+            for k in overlay
+            if k.parent == folder.resolve() and k.suffix == ".yaml" and not (folder / k.name).exists()
+        ]
+        return sorted(found + extra)
+
+    for kind, paths, out in (
+        ("rubric", files(rubric_files(root), root), scan.rubrics),
+        ("question", files(question_files(root), root / "questions"), scan.questions),
+    ):
+        for f in paths:
+            try:
+                text = overlay[f.resolve()] if f.resolve() in overlay else read_text(f)
+            except LoadError as exc:
+                scan.file_problems.extend(exc.problems)
+                continue
+            try:
+                obj = load_text(text, str(f), expect=kind)
+            except LoadError as exc:
+                scan.file_problems.extend(exc.problems)
+                if kind == "rubric" and (claimed := _claimed_round(text)):
+                    scan.broken_rubric_rounds.add(claimed)
+                continue
+            out.append(BankFile(str(f), text, obj))
+    scan.bank_problems = bank_problems(scan.rubrics, scan.questions, scan.broken_rubric_rounds)
+    return scan
+
+
+def bank_problems(
+    rubrics: Sequence[BankFile], questions: Sequence[BankFile], broken_rounds: Iterable[str] = ()
+) -> list[Problem]:
+    """The checks across files, on files already loaded (a pure function, also used by the studio).
+
+    ``broken_rounds`` are rounds whose rubric file exists but does not load: its own problems
+    already say so, so its questions are not reported again as having no rubric.
+    """
+    problems: list[Problem] = []
+    first_rubric: dict[str, BankFile] = {}
+    for f in rubrics:
+        r = f.obj
+        assert isinstance(r, Rubric)
+        if r.round in first_rubric:
+            problems.append(
+                Problem(
+                    f.path,
+                    key_line(f.text, "round"),
+                    f"a second rubric for round {r.round!r} (the first is {first_rubric[r.round].path})",
+                )
+            )
+        else:
+            first_rubric[r.round] = f
+    first_question: dict[str, BankFile] = {}
+    covered = set(first_rubric) | set(broken_rounds)
+    for f in questions:
+        q = f.obj
+        assert isinstance(q, Question)
+        if q.id in first_question:
+            problems.append(
+                Problem(
+                    f.path,
+                    key_line(f.text, "id"),
+                    f"a second question with id {q.id!r} (the first is {first_question[q.id].path})",
+                )
+            )
+        else:
+            first_question[q.id] = f
+        if q.round not in covered:
+            problems.append(
+                Problem(f.path, key_line(f.text, "round"), f"question {q.id!r}: no rubric for round {q.round!r}")
+            )
+    return problems
+
+
+def looks_like_bank(folder: Path) -> bool:
+    """A folder laid out like ``rubrics/``: a ``questions/`` subfolder, or rubric files at the top."""
+    if (folder / "questions").is_dir():
+        return True
+    for f in rubric_files(folder):
         try:
-            obj = load_file(f, expect=expect)
-        except LoadError as exc:
-            problems.extend(exc.problems)
+            data, _ = parse_yaml(read_text(f), str(f))
+        except LoadError:
             continue
-        k = getattr(obj, key)
-        if k in out:
-            problems.append(Problem(str(f), 1, f"a second {expect} with {key} {k!r}"))
-        out[k] = obj
-    return out
+        if kind_of(data) == "rubric":
+            return True
+    return False
 
 
 @lru_cache(maxsize=4)
 def _load(root: Path) -> tuple[dict[str, Rubric], dict[str, Question]]:
-    problems: list[Problem] = []
-    rubrics: dict[str, Rubric] = _load_all(sorted(root.glob("*.yaml")), "rubric", "round", problems)
-    questions: dict[str, Question] = _load_all(sorted((root / "questions").glob("*.yaml")), "question", "id", problems)
-    for q in questions.values():
-        if q.round not in rubrics:
-            problems.append(Problem(str(root / "questions"), 1, f"question {q.id!r}: no rubric for round {q.round!r}"))
-    if problems:
-        raise LoadError(problems)
+    scan = scan_bank(root)
+    if scan.problems:
+        raise LoadError(scan.problems)
+    rubrics = {f.obj.round: f.obj for f in scan.rubrics if isinstance(f.obj, Rubric)}
+    questions = {f.obj.id: f.obj for f in scan.questions if isinstance(f.obj, Question)}
     return rubrics, questions
 
 

@@ -79,7 +79,10 @@ def grade(
     except UnknownQuestion as exc:
         raise _fail(str(exc)) from exc
     try:
-        answer = answer_file.read_text(encoding="utf-8")
+        # newline="": keep the text exactly as in the file (CRLF too), so evidence quotes are
+        # exact substrings of the file and not of a newline-translated copy.
+        with answer_file.open(encoding="utf-8", newline="") as fh:
+            answer = fh.read()
     except FileNotFoundError as exc:
         raise _fail(f"{answer_file}: no such answer file") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -103,17 +106,36 @@ def batch(
     offline: Annotated[bool, typer.Option("--offline", help="deterministic mode")] = False,
 ) -> None:
     """Grade saved transcripts; a bad file is reported and the rest still graded."""
-    from evaluator.batch import grade_transcripts, write_results
+    from evaluator.batch import check_output, grade_transcripts, transcript_files, write_results
 
     _bank_or_fail()
     if out is not None and out.suffix.lower() not in (".csv", ".jsonl"):
         raise _fail(f"{out}: --out must end in .csv or .jsonl", 2)
+    if out is not None:
+        try:
+            check_output(out)  # before grading: a batch must not grade everything and then crash
+        except OSError as exc:
+            raise _fail(f"{out}: cannot write results ({exc.strerror or exc})") from exc
+    found = 0
+    for p in paths:
+        n = len(transcript_files([p]))
+        if n == 0:
+            print(f"mockloop: no transcripts found in {p}", file=sys.stderr)
+        found += n
+    if found == 0:
+        raise typer.Exit(1)
+    _settings_warning(offline)
     results = grade_transcripts(paths, offline=offline)
     for r in results:
+        for note in r.notes:
+            print(f"mockloop: {r.path}: {note}", file=sys.stderr)
         if r.error:
             print(f"mockloop: {r.path}: {r.error}", file=sys.stderr)
     if out is not None:
-        write_results(results, out)
+        try:
+            write_results(results, out)
+        except OSError as exc:
+            raise _fail(f"{out}: cannot write results ({exc.strerror or exc})") from exc
         print(f"mockloop: wrote {len(results)} result(s) to {out}", file=sys.stderr)
     if as_json:
         for r in results:
@@ -125,6 +147,18 @@ def batch(
             print(f"{row['file']}: {row['question_id'] or '-'} {row['overall_score'] or '-'} {outcome}")
     if results and all(r.error for r in results):
         raise typer.Exit(1)
+
+
+def _settings_warning(offline: bool) -> None:
+    """Say once (not once per transcript) that a MOCKLOOP_* setting is invalid."""
+    if offline:
+        return
+    from evaluator.service import settings_diagnostic
+    from evaluator.settings import get_settings
+
+    problem = settings_diagnostic(get_settings())
+    if problem:
+        print(f"mockloop: {problem}", file=sys.stderr)
 
 
 @rubric_app.command("validate")
@@ -159,6 +193,7 @@ def calibrate(
     from evaluator.calibration import run_calibration
 
     _bank_or_fail()
+    _settings_warning(offline)
     result = run_calibration(offline=offline)
     if as_json:
         _print_json(result.model_dump(mode="json"))

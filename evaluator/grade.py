@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from evaluator.bank import get_question, rubric_for
+from evaluator.bank import rubric_for
 from evaluator.checks import AnswerContext, Finding, run_check
 from evaluator.checks.concepts import concept_hits
 from evaluator.checks.guards import GUARD_FLAGS, MAX_CHARS, MAX_WORDS, injection_spans
@@ -259,8 +259,3 @@ def _sql_result(question: Question, ctx: AnswerContext) -> SqlResult | None:
 
         ctx.memo["sql_result"] = grade_sql(question.id, ctx.sql_query or "")
     return ctx.memo["sql_result"]
-
-
-def grade(question_id: str, answer: str) -> Report:
-    """Grade by question id in deterministic mode (the library entry point for the CLI and app)."""
-    return grade_deterministic(get_question(question_id), answer).report

@@ -144,14 +144,18 @@ def load_text(text: str, path: str, expect: str | None = None) -> Rubric | Quest
     return obj
 
 
-def load_file(path: Path, expect: str | None = None) -> Rubric | Question:
+def read_text(path: Path) -> str:
+    """A rubric or question file's text; unreadable or non-UTF-8 files become a LoadError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise LoadError([Problem(str(path), 1, f"cannot read file: {exc.strerror or exc}")]) from exc
     except UnicodeDecodeError as exc:
         raise LoadError([Problem(str(path), 1, f"not UTF-8 text: {exc.reason}")]) from exc
-    return load_text(text, str(path), expect)
+
+
+def load_file(path: Path, expect: str | None = None) -> Rubric | Question:
+    return load_text(read_text(path), str(path), expect)
 
 
 def yaml_files(paths: Iterable[Path]) -> list[Path]:
@@ -166,7 +170,16 @@ def yaml_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def validate_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
-    """Validate every file, collecting all problems; returns (files checked, problems)."""
+    """Validate every file, collecting all problems; returns (files checked, problems).
+
+    A folder laid out like the bank (rubric files and/or a ``questions/`` subfolder) is also
+    checked as a bank, with ``evaluator.bank``'s own checks: what every other command would refuse
+    (two questions with one id, two rubrics for one round, a question of a round with no rubric, a
+    question file where a rubric belongs) is reported here too.
+    """
+    from evaluator.bank import looks_like_bank, scan_bank
+
+    paths = list(paths)
     problems: list[Problem] = []
     files = yaml_files(paths)
     for f in files:
@@ -177,4 +190,11 @@ def validate_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
             load_file(f)
         except LoadError as exc:
             problems.extend(exc.problems)
+    for folder in paths:
+        if not folder.is_dir() or not looks_like_bank(folder):
+            continue
+        scan = scan_bank(folder)
+        reported = {p.path for p in problems}
+        problems.extend(p for p in scan.file_problems if p.path not in reported and p not in problems)
+        problems.extend(p for p in scan.bank_problems if p not in problems)
     return len(files), problems

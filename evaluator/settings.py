@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,6 +40,9 @@ class Settings(BaseSettings):
     price_input_per_mtok: float | None = Field(default=None, validation_alias="MOCKLOOP_PRICE_INPUT_PER_MTOK", ge=0)
     price_output_per_mtok: float | None = Field(default=None, validation_alias="MOCKLOOP_PRICE_OUTPUT_PER_MTOK", ge=0)
 
+    # Invalid variables that ``get_settings`` replaced by their defaults, as readable messages.
+    _problems: list[str] = PrivateAttr(default_factory=list)
+
     @field_validator("openai_api_key", "openai_base_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, v: object) -> object:
@@ -49,6 +53,51 @@ class Settings(BaseSettings):
     def llm_configured(self) -> bool:
         return bool(self.openai_api_key)
 
+    @property
+    def problems(self) -> list[str]:
+        """``MOCKLOOP_*`` variables that were invalid (each message names the variable)."""
+        return list(self._problems)
+
+
+def _field_for(variable: str) -> str | None:
+    for name, info in Settings.model_fields.items():
+        if info.validation_alias == variable or name == variable:
+            return name
+    return None
+
+
+def _problem(variable: str, err: Mapping[str, Any]) -> str:
+    value = repr(err.get("input"))
+    if len(value) > 40:
+        value = value[:37] + "..."
+    return f"{variable}={value} ({err['msg']})"
+
 
 def get_settings() -> Settings:
-    return Settings()
+    """The settings from the environment; never raises on a bad value.
+
+    An invalid variable (``MOCKLOOP_LLM_TIMEOUT=abc``) falls back to its default and is listed in
+    ``Settings.problems``, so the CLI and the app keep working and ``evaluator.service`` can grade
+    deterministically and say which variable is wrong. ``Settings()`` itself stays strict.
+    """
+    defaults: dict[str, object] = {}
+    problems: list[str] = []
+    for _ in range(len(Settings.model_fields) + 1):
+        try:
+            settings = Settings(**defaults)
+        except ValidationError as exc:
+            progressed = False
+            for err in exc.errors():
+                variable = str(err["loc"][0]) if err["loc"] else "settings"
+                name = _field_for(variable)
+                if name is None or name in defaults:
+                    continue
+                defaults[name] = Settings.model_fields[name].get_default(call_default_factory=True)
+                problems.append(_problem(variable, err))
+                progressed = True
+            if not progressed:
+                raise
+            continue
+        settings._problems = problems
+        return settings
+    raise RuntimeError("settings could not be loaded")  # pragma: no cover - every field has a default

@@ -5,10 +5,14 @@ archived under ``<rubrics>/_versions/`` (which the bank does not load) before th
 replaces it, a rubric's ``version`` is bumped if the coach did not bump it, and a file that
 changed on disk since it was opened is not overwritten. Validation uses the loader exactly as
 ``mockloop rubric validate`` does, so the studio and the CLI print the same ``file:line: message``.
+Before anything is written the whole bank is checked as it would be after the save (the edited
+text overlaid on the files on disk), so a save never leaves the app with an unloadable bank; and
+a question's ``id`` is never changed here, because attempts and scores refer to it.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from evaluator.loader import LoadError, load_text
+from evaluator.loader import LoadError, kind_of, load_text
 from evaluator.models import Question, Report, Rubric
 from evaluator.paths import rubrics_dir
 from evaluator.transcripts import utcnow, write_atomic
@@ -179,6 +183,16 @@ def plan_save(
         )
     if current is not None and current == text:
         raise StudioError(["Nothing changed: the editor matches the saved file."])
+    if isinstance(check.obj, Question) and current is not None and _kind(current) == "question":
+        old_id = _raw_key(current, "id")
+        if old_id is not None and old_id != check.obj.id:
+            raise StudioError(
+                [
+                    f"The question id cannot be changed here ({old_id!r} -> {check.obj.id!r}): saved attempts, "
+                    "the gold set and coaches' scores refer to questions by id. "
+                    "Create a new question file instead, and keep this one."
+                ]
+            )
     old_version = version_of(current) if current is not None else None
     new_version = version_of(text) if isinstance(check.obj, Rubric) else None
     if isinstance(check.obj, Rubric) and old_version is not None and new_version == old_version:
@@ -186,11 +200,59 @@ def plan_save(
         text = with_version(text, new_version)
         if version_of(text) != new_version:
             raise StudioError(["Could not bump 'version'; set a new version by hand."])
+    problems = bank_problems_after(target, text, root)
+    if problems:
+        raise StudioError(
+            [
+                f"Saving {display_path(target, root)} like this would break the question bank; nothing was written:",
+                *problems,
+            ]
+        )
     archive = None
     if current is not None:
         tag = old_version or f"{(now or utcnow()):%Y%m%d-%H%M%S}"
         archive = _archive_path(target, root, tag)
     return SavePlan(target, archive, text, old_version, new_version)
+
+
+def _raw(text: str) -> object:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+
+
+def _raw_key(text: str, key: str) -> str | None:
+    data = _raw(text)
+    v = data.get(key) if isinstance(data, dict) else None
+    return None if v is None else str(v)
+
+
+def _kind(text: str) -> str | None:
+    return kind_of(_raw(text))
+
+
+def bank_problems_after(target: Path, text: str, root: Path | None = None) -> list[str]:
+    """The bank problems that saving ``text`` to ``target`` would add, checked before writing.
+
+    The bank is scanned as it would be after the save (the new text overlaid on the files on
+    disk); problems that were already there before are not the save's fault and do not block it,
+    so a save can also fix a broken bank.
+    """
+    from evaluator.bank import scan_bank
+
+    root = root or rubrics_dir()
+    after = scan_bank(root, overlay={target: text})
+    if not after.problems:
+        return []
+    before = {str(p) for p in scan_bank(root).problems}
+    return [_relabel(str(p), root) for p in after.problems if str(p) not in before]
+
+
+def _relabel(problem: str, root: Path) -> str:
+    """``/abs/rubrics/x.yaml:3: msg`` -> ``rubrics/x.yaml:3: msg``, as the editor labels files."""
+    prefix = str(root).rstrip("/\\") + os.sep
+    return problem.replace(prefix, root.resolve().name + os.sep)
 
 
 @dataclass

@@ -12,6 +12,9 @@ from evaluator.scoring import overall
 ADS = "design-ads-performance-pipeline"
 STRONG = heldout()["ads-pipeline-strong"]["answer"]
 WEAK = heldout()["ads-pipeline-weak"]["answer"]
+# The same weak answer touching enough of the question's own concepts (two of ten) that the
+# "ignores the question" cap does not apply, so the reconciliation rules themselves are tested.
+WEAK_ON_TOPIC = WEAK + "\nWe would partition the impression tables by event_date and pre-aggregate hourly rollups."
 RUB = rubric("modeling")
 
 
@@ -59,8 +62,8 @@ def test_dimension_scores_follow_the_rubric_weights_not_the_model():
 
 
 def test_thin_evidence_holds_a_high_judge_to_deterministic_plus_one():
-    ev = {"consumers-and-decisions": [span(WEAK, "so advertisers can see how their ads are doing")]}
-    report, det = run(WEAK, [sample(all_levels(4), ev)])
+    ev = {"consumers-and-decisions": [span(WEAK_ON_TOPIC, "so advertisers can see how their ads are doing")]}
+    report, det = run(WEAK_ON_TOPIC, [sample(all_levels(4), ev)])
     assert det.dimensions["product_sense"].score == 2
     assert report.dimensions["product_sense"].score == 3
     assert "llm_disagreement" in report.flags
@@ -73,12 +76,12 @@ def test_substantial_evidence_lets_the_judge_stand_but_deterministic_caps_still_
             WEAK,
             "For scale, the good thing about Kafka and Spark is they are distributed, so if the data grows we just add more servers or use autoscaling in the cloud.",
         ),
-        span(WEAK, "We can also use NoSQL like Cassandra if the database gets slow."),
-        span(WEAK, "After that we can make a dashboard in Tableau so advertisers can see how their ads are doing."),
+        span(WEAK_ON_TOPIC, "We can also use NoSQL like Cassandra if the database gets slow."),
+        span(WEAK_ON_TOPIC, "After that we can make a dashboard in Tableau so advertisers can see how their ads are doing."),
     ]
     assert substantial(quotes)
     ev = {"quantifies-scale": quotes[:2], "consumers-and-decisions": [quotes[2], quotes[0]]}
-    report, det = run(WEAK, [sample(all_levels(4), ev)])
+    report, det = run(WEAK_ON_TOPIC, [sample(all_levels(4), ev)])
     assert report.dimensions["product_sense"].score == 4  # substantial: the judge stands
     assert report.dimensions["scale"].score == 2  # but no stated numbers caps scale at 2 (rubric caps)
     assert "capped at 2" in report.dimensions["scale"].rationale

@@ -133,3 +133,64 @@ def test_try_answer_with_an_edited_question(bank: Path) -> None:
     q = studio.validate(text, "rubrics/questions/product-dau-drop.yaml").obj
     report = studio.try_answer(q, "DAU dropped 5% week over week; first I check whether logging changed.")  # type: ignore[arg-type]
     assert report.question_id == "product-dau-drop"
+
+
+# --------------------------------------------------------------------------- the bank is checked before writing
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*.yaml"))}
+
+
+def test_changing_a_question_id_is_refused(bank: Path) -> None:
+    target = bank / "questions" / "product-dau-drop.yaml"
+    opened = target.read_text()
+    before = snapshot(bank)
+    for new_id in ("product-reels-engagement", "product-dau-drop-v2"):  # existing id, and a fresh one
+        with pytest.raises(studio.StudioError, match="Create a new question file instead"):
+            studio.save_new_version(
+                target, opened.replace("id: product-dau-drop", f"id: {new_id}", 1), opened_text=opened, root=bank
+            )
+    assert snapshot(bank) == before and not (bank / "_versions").exists()
+
+
+def test_changing_a_rubric_round_is_refused_with_the_bank_problems(bank: Path) -> None:
+    target = bank / "modeling.yaml"
+    opened = target.read_text()
+    before = snapshot(bank)
+    with pytest.raises(studio.StudioError) as err:
+        studio.save_new_version(
+            target, opened.replace("round: modeling", "round: sql", 1), opened_text=opened, root=bank
+        )
+    messages = err.value.messages
+    assert "would break the question bank" in messages[0]
+    assert any(m.startswith("rubrics/sql.yaml:") and "a second rubric for round 'sql'" in m for m in messages)
+    assert any("no rubric for round 'modeling'" in m for m in messages)
+    assert snapshot(bank) == before and not (bank / "_versions").exists()
+    from evaluator.bank import rubric_for
+
+    assert rubric_for("modeling").round == "modeling"  # the app keeps working
+
+
+def test_a_new_question_file_with_an_existing_id_is_refused(bank: Path) -> None:
+    text = (bank / "questions" / "product-dau-drop.yaml").read_text()
+    target = bank / "questions" / "another.yaml"
+    with pytest.raises(studio.StudioError, match="a second question with id 'product-dau-drop'"):
+        studio.plan_save(target, text, root=bank)
+    assert not target.exists()
+
+
+def test_a_question_text_in_a_rubric_file_is_refused(bank: Path) -> None:
+    target = bank / "modeling.yaml"
+    question = (bank / "questions" / "product-dau-drop.yaml").read_text()
+    with pytest.raises(studio.StudioError, match="expected a rubric file"):
+        studio.plan_save(target, question, opened_text=target.read_text(), root=bank)
+
+
+def test_an_already_broken_bank_does_not_block_unrelated_saves(bank: Path) -> None:
+    (bank / "questions" / "zz-copy.yaml").write_text((bank / "questions" / "product-dau-drop.yaml").read_text())
+    target = bank / "modeling.yaml"
+    opened = target.read_text()
+    result = studio.save_new_version(target, opened + "\n# coach note\n", opened_text=opened, root=bank)
+    assert target.read_text().endswith("# coach note\n")
+    assert any("a second question with id 'product-dau-drop'" in p for p in result.bank_problems)

@@ -137,3 +137,17 @@ def test_parse_iso_accepts_z_and_naive() -> None:
     assert tx.parse_iso("2026-01-05T09:00:00Z") == T0
     assert tx.parse_iso("2026-01-05T09:00:00") == T0
     assert tx.parse_iso("yesterday") is None
+
+
+def test_an_attempt_with_a_stale_report_still_lists(tmp_path: Path) -> None:
+    t = draft()
+    t.answer = "DAU dropped; I check logging first."
+    t.status = "graded"
+    path = tx.save(t, tmp_path)
+    data = json.loads(path.read_text())
+    data["report"] = {"mode": "deterministic", "overall": {"score": 2.0}}  # an older, foreign report shape
+    path.write_text(json.dumps(data))
+    listing = tx.list_attempts(tmp_path)
+    assert listing.errors == []
+    assert [a.id for a in listing.attempts] == [t.id] and listing.attempts[0].transcript.report is None
+    assert listing.attempts[0].transcript.answer == t.answer

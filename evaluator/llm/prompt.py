@@ -16,6 +16,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from evaluator.grade import GradeResult
@@ -142,14 +143,92 @@ def render_criteria(rubric: Rubric) -> str:
 
 _WORDS = re.compile(r"\S+")
 _EDGE = "()[]{};:,.'\"`"
+_TOKEN = re.compile(r"\w+")
+MIN_TOKEN = 4  # shorter tokens ("a", "the", "4", "top") cannot carry an instruction on their own
 
 
-def scrub(detail: str, answer_folded: str) -> str:
+def answer_tokens(answer_folded: str) -> frozenset[str]:
+    return frozenset(t for t in _TOKEN.findall(answer_folded.lower()) if len(t) >= MIN_TOKEN)
+
+
+@lru_cache(maxsize=1)
+def grader_words() -> frozenset[str]:
+    """The words the deterministic checks themselves write into their findings.
+
+    Read from the source of ``evaluator/checks`` and ``evaluator/sql/feedback.py``: the fixed parts
+    of f-strings, family labels (string dict keys), literal details passed to ``Finding`` and
+    returned labels. Regex lists (the injection patterns, for one) are plain strings and are not
+    taken, so "ignore previous instructions" is not grader vocabulary.
+    """
+    import ast
+
+    root = Path(__file__).resolve().parent.parent
+    sources = [*sorted((root / "checks").glob("*.py")), root / "sql" / "feedback.py"]
+    words: set[str] = set()
+
+    def add(node: ast.AST | None) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            words.update(t.lower() for t in _TOKEN.findall(node.value))
+
+    for src in sources:
+        try:
+            tree = ast.parse(src.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError):  # pragma: no cover - shipped with the package
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                for part in node.values:
+                    add(part)
+            elif isinstance(node, ast.Dict):
+                for key in node.keys:
+                    add(key)
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Finding" and len(node.args) >= 3:
+                add(node.args[2])
+            elif isinstance(node, ast.Return):
+                add(node.value)
+    return frozenset(words)
+
+
+def vocabulary(question: Question, rubric: Rubric) -> frozenset[str]:
+    """Every word of the rubric and the question (titles, anchors, concepts, patterns...) and
+    of the checks' own finding texts (``grader_words``).
+
+    These are the grader's own words: a finding may repeat them even when the answer uses them
+    too. Any other word of the answer is kept out of the facts.
+    """
+    words: set[str] = set(grader_words())
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            words.update(t.lower() for t in _TOKEN.findall(value))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(k)
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+
+    walk(question.model_dump(mode="json"))
+    walk(rubric.model_dump(mode="json"))
+    walk(list(DIMENSION_TITLES.values()))
+    return frozenset(words)
+
+
+def scrub(
+    detail: str,
+    answer_folded: str,
+    vocabulary: frozenset[str] | None = None,
+    answer_words: frozenset[str] | None = None,
+) -> str:
     """Drop fragments of the answer from a check's detail text.
 
     Some findings quote the figures they found ("(About 100B impressions)"). The answer must
     reach the judge only inside its delimiters, so any run of three or more words (or two with
-    a digit) that occurs in the answer is replaced by an ellipsis.
+    a digit) that occurs in the answer is replaced by an ellipsis. With a ``vocabulary`` (the
+    rubric's and the question's words), every remaining word of 4+ characters that occurs in
+    the answer but not in the vocabulary is replaced too: an identifier quoted by an error
+    message ("Referenced column \"SYSTEM_OVERRIDE_...\" not found") is answer text.
     """
     toks = list(_WORDS.finditer(detail))
     out: list[str] = []
@@ -177,7 +256,34 @@ def scrub(detail: str, answer_folded: str) -> str:
         else:
             i += 1
     out.append(detail[pos:])
-    return "".join(out)
+    text = "".join(out)
+    if vocabulary is None:
+        return text
+    words = answer_words if answer_words is not None else answer_tokens(answer_folded)
+
+    def word(m: re.Match[str]) -> str:
+        t = m.group().lower()
+        if len(t) < MIN_TOKEN or t.isdigit() or t in vocabulary or t not in words:
+            return m.group()
+        return "\u2026"
+
+    return _TOKEN.sub(word, text)
+
+
+_SQL_ERROR_CLASS = re.compile(r"^\s*([A-Z][A-Za-z]*(?: [A-Za-z]+){0,3})\s*:")
+_SQL_POSITION = re.compile(r"\(line \d+, column \d+\)")
+
+
+def sql_error_summary(error: str) -> str:
+    """Only the class of an SQL error and where it is ("Binder Error (line 1, column 8)").
+
+    Database messages quote the query's identifiers and literals, which are answer text; the
+    judge only needs to know that, and roughly where, the query failed.
+    """
+    m = _SQL_ERROR_CLASS.match(error)
+    kind = m.group(1) if m else "error"
+    pos = _SQL_POSITION.search(error)
+    return kind + (f" {pos.group()}" if pos else "")
 
 
 def render_facts(det: GradeResult, rubric: Rubric) -> str:
@@ -190,29 +296,38 @@ def render_facts(det: GradeResult, rubric: Rubric) -> str:
 
     ctx = det.context
     folded = normalise_quote(ctx.answer).lower()
+    vocab = vocabulary(ctx.question, rubric)
+    words = answer_tokens(folded)
+    sql = det.report.sql
+    sql_error = sql.error if sql is not None and sql.error else None
+
+    def clean(detail: str) -> str:
+        if sql_error and sql_error in detail:
+            detail = detail.replace(sql_error, sql_error_summary(sql_error))
+        return scrub(detail, folded, vocab, words)
+
     lines: list[str] = []
-    words = ctx.memo.get("original_words")
-    if words is not None:
-        lines.append(f"- The answer has {words} words.")
+    count = ctx.memo.get("original_words")
+    if count is not None:
+        lines.append(f"- The answer has {count} words.")
     guard_ids = {"not-empty", "on-topic", "not-keyword-stuffed", "no-prompt-injection", "within-length"}
     for chk in det.report.checks:
         if chk.id in guard_ids and not chk.passed:
-            lines.append(f"- Guard `{chk.id}` failed: {scrub(chk.detail, folded)}.")
+            lines.append(f"- Guard `{chk.id}` failed: {clean(chk.detail)}.")
     injected = ctx.memo.get("injected") or []
     if injected:
         lines.append(
             f"- {len(injected)} sentence(s) of the answer address the grader instead of the interviewer; "
             "they earn no credit on any criterion."
         )
-    sql = det.report.sql
     if sql is not None:
         verdict = "CORRECT" if sql.correct else "INCORRECT"
         line = (
             f"- The query was executed on hidden datasets ({sql.dialect}): the result is {verdict} "
             f"(expected {sql.expected_rows} rows, got {sql.actual_rows})."
         )
-        if sql.error:
-            line += f" Error: {scrub(sql.error, folded)}."
+        if sql_error:
+            line += f" Error: {clean(sql_error)}."
         lines.append(line)
     for c in rubric.criteria:
         outcome = det.outcomes.get(c.id)
@@ -221,19 +336,19 @@ def render_facts(det: GradeResult, rubric: Rubric) -> str:
         lines.append(f"- Criterion `{c.id}`:")
         for name, f in outcome.findings:
             state = "passed" if f.passed else "not passed"
-            detail = scrub(f.detail, folded) if f.detail else ""
+            detail = clean(f.detail) if f.detail else ""
             lines.append(f"    - check `{name}` {state}, strength {f.strength:.2f}" + (f": {detail}" if detail else ""))
     for cap in rubric.caps:
         f = run_check(cap.check, ctx, cap.params)
         if not f.passed:
             lines.append(
                 f"- Ceiling: {DIMENSION_TITLES[cap.dimension]} is at most {cap.max_score} because check "
-                f"`{cap.check}` did not pass ({scrub(f.detail, folded)})."
+                f"`{cap.check}` did not pass ({clean(f.detail)})."
             )
     for pen in rubric.penalties:
         f = run_check(pen.check, ctx, pen.params)
         if not f.passed:
-            lines.append(f"- Red flag on {DIMENSION_TITLES[pen.dimension]}: `{pen.check}` ({scrub(f.detail, folded)}).")
+            lines.append(f"- Red flag on {DIMENSION_TITLES[pen.dimension]}: `{pen.check}` ({clean(f.detail)}).")
     return "\n".join(lines) if lines else "- No findings."
 
 
