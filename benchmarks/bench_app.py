@@ -21,21 +21,10 @@ from pathlib import Path
 
 from bench_grade import answer_of  # same 1,500-word answer as the grading benchmark
 
-from evaluator.appcmd import streamlit_command
+from evaluator.appcmd import CHROMIUM, CHROMIUM_ARGS, streamlit_command
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "ui" / "app.py"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 QID = "design-ads-performance-pipeline"
 SQL_QID = "sql-top-campaigns-ctr"
 SQL_ANSWER = (

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from evaluator.paths import ui_dir
+
+# Debian's Chromium, driven headless by the browser test and the app benchmark; the flags keep
+# it from reaching for the network, which this machine does not have.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def streamlit_command(port: int, *, headless: bool = False, address: str | None = None) -> list[str]:

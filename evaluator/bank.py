@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -114,6 +114,22 @@ def scan_bank(root: Path, overlay: Mapping[Path, str] | None = None) -> BankScan
     return scan
 
 
+def _first_of(
+    files: Sequence[BankFile], key: Callable[[BankFile], str], field: str, what: str, problems: list[Problem]
+) -> dict[str, BankFile]:
+    """The first file for each key; every later file with the same key becomes a problem."""
+    first: dict[str, BankFile] = {}
+    for f in files:
+        k = key(f)
+        if k in first:
+            problems.append(
+                Problem(f.path, key_line(f.text, field), f"a second {what} {k!r} (the first is {first[k].path})")
+            )
+        else:
+            first[k] = f
+    return first
+
+
 def bank_problems(
     rubrics: Sequence[BankFile], questions: Sequence[BankFile], broken_rounds: Iterable[str] = ()
 ) -> list[Problem]:
@@ -123,35 +139,12 @@ def bank_problems(
     already say so, so its questions are not reported again as having no rubric.
     """
     problems: list[Problem] = []
-    first_rubric: dict[str, BankFile] = {}
-    for f in rubrics:
-        r = f.obj
-        assert isinstance(r, Rubric)
-        if r.round in first_rubric:
-            problems.append(
-                Problem(
-                    f.path,
-                    key_line(f.text, "round"),
-                    f"a second rubric for round {r.round!r} (the first is {first_rubric[r.round].path})",
-                )
-            )
-        else:
-            first_rubric[r.round] = f
-    first_question: dict[str, BankFile] = {}
+    first_rubric = _first_of(rubrics, lambda f: f.obj.round, "round", "rubric for round", problems)
+    _first_of(questions, lambda f: f.obj.id, "id", "question with id", problems)
     covered = set(first_rubric) | set(broken_rounds)
     for f in questions:
         q = f.obj
         assert isinstance(q, Question)
-        if q.id in first_question:
-            problems.append(
-                Problem(
-                    f.path,
-                    key_line(f.text, "id"),
-                    f"a second question with id {q.id!r} (the first is {first_question[q.id].path})",
-                )
-            )
-        else:
-            first_question[q.id] = f
         if q.round not in covered:
             problems.append(
                 Problem(f.path, key_line(f.text, "round"), f"question {q.id!r}: no rubric for round {q.round!r}")

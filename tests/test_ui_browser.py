@@ -19,21 +19,10 @@ from pathlib import Path
 import pytest
 from ui_support import GOOD_ANSWER
 
-from evaluator.appcmd import streamlit_command
+from evaluator.appcmd import CHROMIUM, CHROMIUM_ARGS, streamlit_command
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 QID = "design-ads-performance-pipeline"
 
