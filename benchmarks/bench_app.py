@@ -11,17 +11,14 @@ Run: python benchmarks/bench_app.py
 from __future__ import annotations
 
 import os
-import socket
 import statistics
-import subprocess
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from bench_grade import answer_of  # same 1,500-word answer as the grading benchmark
 
-from evaluator.appcmd import CHROMIUM, CHROMIUM_ARGS, streamlit_command
+from evaluator.appcmd import CHROMIUM, CHROMIUM_ARGS, serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "ui" / "app.py"
@@ -78,68 +75,37 @@ def apptest_figures(runs: int = 5) -> dict[str, float]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def browser_figures(runs: int = 3) -> dict[str, float] | None:
     """Median ms in Chromium: cold and warm first render, and Submit click -> scores visible."""
     if not CHROMIUM.exists():
         return None
     from playwright.sync_api import expect, sync_playwright
 
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-        env["MOCKLOOP_TRANSCRIPTS_DIR"] = tmp
-        port = _free_port()
-        proc = subprocess.Popen(
-            streamlit_command(port, headless=True, address="127.0.0.1"),
-            env=env,
-            cwd=tmp,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            cold: list[float] = []
-            warm: list[float] = []
-            submit: list[float] = []
-            answer = answer_of(600)
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                for i in range(runs + 1):
-                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                    page.set_default_timeout(30_000)
-                    t = time.perf_counter()
-                    page.goto(f"{url}/?question={QID}")
-                    page.get_by_role("button", name="Start the clock").wait_for()
-                    (cold if i == 0 else warm).append(time.perf_counter() - t)
-                    page.get_by_role("button", name="Start the clock").click()
-                    editor = page.locator('[class*="st-key-ml-live-answer"] textarea')
-                    editor.fill(answer)
-                    t = time.perf_counter()
-                    page.get_by_role("button", name="Submit answer").click()
-                    expect(page.get_by_text("Overall score")).to_be_visible()
-                    page.locator('[data-testid="stVegaLiteChart"], .vega-embed').first.wait_for()
-                    if i:
-                        submit.append(time.perf_counter() - t)
-                    page.close()
-                browser.close()
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with tempfile.TemporaryDirectory() as tmp, serve_app(Path(tmp)) as url:
+        cold: list[float] = []
+        warm: list[float] = []
+        submit: list[float] = []
+        answer = answer_of(600)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            for i in range(runs + 1):
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.set_default_timeout(30_000)
+                t = time.perf_counter()
+                page.goto(f"{url}/?question={QID}")
+                page.get_by_role("button", name="Start the clock").wait_for()
+                (cold if i == 0 else warm).append(time.perf_counter() - t)
+                page.get_by_role("button", name="Start the clock").click()
+                editor = page.locator('[class*="st-key-ml-live-answer"] textarea')
+                editor.fill(answer)
+                t = time.perf_counter()
+                page.get_by_role("button", name="Submit answer").click()
+                expect(page.get_by_text("Overall score")).to_be_visible()
+                page.locator('[data-testid="stVegaLiteChart"], .vega-embed').first.wait_for()
+                if i:
+                    submit.append(time.perf_counter() - t)
+                page.close()
+            browser.close()
     ms = 1000.0
     return {
         "first_render_cold_ms": cold[0] * ms,

@@ -9,42 +9,19 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from ui_support import GOOD_ANSWER
 
-from evaluator.appcmd import CHROMIUM, CHROMIUM_ARGS, streamlit_command
+from evaluator.appcmd import CHROMIUM, CHROMIUM_ARGS, serve_app
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 QID = "design-ads-performance-pipeline"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"streamlit did not become healthy at {url} within {timeout:.0f}s")
 
 
 @pytest.fixture(scope="module")
@@ -56,29 +33,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         pytest.skip(reason)
     pytest.importorskip("playwright.sync_api")
     transcripts = tmp_path_factory.mktemp("transcripts")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    env["MOCKLOOP_TRANSCRIPTS_DIR"] = str(transcripts)
-    log = (tmp_path_factory.getbasetemp() / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        streamlit_command(port, headless=True, address="127.0.0.1"),
-        env=env,
-        cwd=transcripts,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with (tmp_path_factory.getbasetemp() / "streamlit.log").open("wb") as log, serve_app(transcripts, log) as url:
         yield url, transcripts
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def _saved_answer(folder: Path) -> str | None:
