@@ -44,6 +44,7 @@ class Disagreement(BaseModel):
 class CaseResult(BaseModel):
     gold_id: str
     question_id: str
+    group: str = "development"
     expert: dict[str, int]
     grader: dict[str, int | None]
     expert_overall: float
@@ -52,9 +53,20 @@ class CaseResult(BaseModel):
     grader_recommendation: Recommendation
 
 
+class GroupAgreement(BaseModel):
+    """Agreement on one part of the gold set (development, holdout, coach), reported apart
+    because the development part was consulted while the checks were written."""
+
+    group: str
+    answers: int
+    dimensions: list[DimensionAgreement]
+    spearman_overall: float | None
+
+
 class ModeResult(BaseModel):
     mode: str
     dimensions: list[DimensionAgreement]
+    groups: list[GroupAgreement] = []
     spearman_overall: float | None
     recommendation_accuracy: float
     largest_disagreements: list[Disagreement]
@@ -79,6 +91,10 @@ class CalibrationResult(BaseModel):
                 lines.append(f"{d.dimension:15} {d.n:>3} {qwk:>6} {figures}")
             sp = "n/a" if m.spearman_overall is None else f"{m.spearman_overall:.2f}"
             lines.append(f"overall Spearman {sp}; recommendation accuracy {m.recommendation_accuracy:.2f}")
+            for g in m.groups:
+                qwks = ", ".join(f"{d.dimension} {'n/a' if d.qwk is None else f'{d.qwk:.2f}'}" for d in g.dimensions)
+                gsp = "n/a" if g.spearman_overall is None else f"{g.spearman_overall:.2f}"
+                lines.append(f"  {g.group} only ({g.answers} answers): QWK {qwks}; Spearman {gsp}")
             for d in m.largest_disagreements[:5]:
                 lines.append(f"  {d.gold_id} {d.dimension}: expert {d.expert}, grader {d.grader}")
         return "\n".join(lines)
@@ -211,10 +227,25 @@ def agreement(dimension: Dimension, pairs: list[tuple[int, int]]) -> DimensionAg
     )
 
 
+def _group_agreement(group: str, cases: list[CaseResult]) -> GroupAgreement:
+    dims = [
+        agreement(d, pairs)
+        for d in DIMENSIONS
+        if (pairs := [(c.expert[d], g) for c in cases if d in c.expert and (g := c.grader.get(d)) is not None])
+    ]
+    return GroupAgreement(
+        group=group,
+        answers=len(cases),
+        dimensions=dims,
+        spearman_overall=spearman([c.expert_overall for c in cases], [c.grader_overall for c in cases]),
+    )
+
+
 def evaluate(gold: list[GoldAnswer], offline: bool = True) -> ModeResult:
     from evaluator.service import grade_answer
 
     cases: list[CaseResult] = []
+    groups: dict[str, list[CaseResult]] = {}
     pairs: dict[Dimension, list[tuple[int, int]]] = {d: [] for d in DIMENSIONS}
     disagreements: list[Disagreement] = []
     mode = "deterministic"
@@ -235,23 +266,25 @@ def evaluate(gold: list[GoldAnswer], offline: bool = True) -> ModeResult:
                     Disagreement(gold_id=g.id, question_id=g.question_id, dimension=d, expert=e, grader=got)
                 )
         expert_overall = overall(rubric, expert).score
-        cases.append(
-            CaseResult(
-                gold_id=g.id,
-                question_id=g.question_id,
-                expert=expert,
-                grader=grader,
-                expert_overall=expert_overall,
-                grader_overall=report.overall.score,
-                expert_recommendation=g.recommendation,
-                grader_recommendation=report.overall.recommendation,
-            )
+        case = CaseResult(
+            gold_id=g.id,
+            question_id=g.question_id,
+            group=g.group,
+            expert=expert,
+            grader=grader,
+            expert_overall=expert_overall,
+            grader_overall=report.overall.score,
+            expert_recommendation=g.recommendation,
+            grader_recommendation=report.overall.recommendation,
         )
+        cases.append(case)
+        groups.setdefault(g.group, []).append(case)
     rec_cases = [c for c in cases if c.expert_recommendation]
     disagreements.sort(key=lambda d: -abs(d.expert - d.grader))
     return ModeResult(
         mode=mode,
         dimensions=[agreement(d, pairs[d]) for d in DIMENSIONS if pairs[d]],
+        groups=[_group_agreement(k, v) for k, v in sorted(groups.items())] if len(groups) > 1 else [],
         spearman_overall=spearman([c.expert_overall for c in cases], [c.grader_overall for c in cases]),
         recommendation_accuracy=(
             sum(c.expert_recommendation == c.grader_recommendation for c in rec_cases) / len(rec_cases)
@@ -263,11 +296,21 @@ def evaluate(gold: list[GoldAnswer], offline: bool = True) -> ModeResult:
     )
 
 
-def run_calibration(offline: bool = False, folder: Path | None = None) -> CalibrationResult:
-    """Deterministic figures always; LLM figures beside them when a judge is configured."""
+GROUPS = ("development", "holdout", "coach")
+
+
+def run_calibration(offline: bool = False, folder: Path | None = None, group: str | None = None) -> CalibrationResult:
+    """Deterministic figures always; LLM figures beside them when a judge is configured.
+
+    ``group`` keeps only one part of the gold set (see ``GROUPS``).
+    """
     from evaluator.service import llm_enabled
 
+    if group is not None and group not in GROUPS:
+        raise ValueError(f"unknown gold-set group {group!r}; choose one of {', '.join(GROUPS)}")
     gold, problems = load_gold(folder)
+    if group is not None:
+        gold = [g for g in gold if g.group == group]
     modes = [evaluate(gold, offline=True)]
     if not offline and llm_enabled():
         modes.append(evaluate(gold, offline=False))

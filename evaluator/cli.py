@@ -188,13 +188,18 @@ def rubric_checks() -> None:
 def calibrate(
     as_json: Annotated[bool, typer.Option("--json")] = False,
     offline: Annotated[bool, typer.Option("--offline")] = False,
+    split: Annotated[
+        str | None, typer.Option("--split", help="only this part of the gold set: development, holdout or coach")
+    ] = None,
 ) -> None:
     """Grade the bundled gold set and report agreement with its expert scores."""
-    from evaluator.calibration import run_calibration
+    from evaluator.calibration import GROUPS, run_calibration
 
     _bank_or_fail()
+    if split is not None and split not in GROUPS:
+        raise _fail(f"--split must be one of {', '.join(GROUPS)}, not {split!r}", code=2)
     _settings_warning(offline)
-    result = run_calibration(offline=offline)
+    result = run_calibration(offline=offline, group=split)
     if as_json:
         _print_json(result.model_dump(mode="json"))
     else:

@@ -310,6 +310,9 @@ class Transcript(BaseModel):
 # --------------------------------------------------------------------------- calibration gold set
 
 
+GoldSplit = Literal["development", "holdout"]
+
+
 class GoldScore(BaseModel):
     score: int = Field(ge=1, le=4)
     rationale: str = ""
@@ -323,7 +326,15 @@ class GoldAnswer(BaseModel):
     id: str
     question_id: str
     grader: str = "expert-panel"
+    # "development": consulted while the checks were written, so its figures are optimistic;
+    # "holdout": written blind and graded only to measure, never to tune.
+    split: GoldSplit = "development"
     answer: str
     scores: dict[Dimension, GoldScore]
     recommendation: Recommendation | None = None
     sql_correct: bool | None = None
+
+    @property
+    def group(self) -> str:
+        """The split for expert files; "coach" for coaches' overrides, whatever they say."""
+        return "coach" if self.grader.startswith("coach:") else self.split

@@ -31,7 +31,7 @@ def test_deterministic_agreement_does_not_regress():
     # overrides are left out so that adding one cannot fail the build.
     gold, problems = load_gold()
     assert not problems
-    mode = evaluate([g for g in gold if g.grader == "expert-panel"], offline=True)
+    mode = evaluate([g for g in gold if g.group == "development"], offline=True)
     qwk = {d.dimension: d.qwk for d in mode.dimensions}
     assert qwk["scale"] >= 0.71
     assert qwk["product_sense"] >= 0.65
@@ -54,3 +54,50 @@ def test_coach_override_joins_the_gold_set_as_a_new_file(tmp_path):
     assert not problems and len(gold) == 2 and gold[0].grader == "coach:Ana M."
     with pytest.raises(ValueError, match="not assessed"):
         record_override("product-dau-drop", "x", {"scale": GoldScore(score=2)}, coach="a", folder=tmp_path)
+
+
+def _two_part_gold(folder):
+    import shutil
+
+    from evaluator.calibration import gold_dir
+
+    files = sorted(gold_dir().glob("g00*.yaml"))[:4]
+    for i, f in enumerate(files):
+        text = f.read_text(encoding="utf-8")
+        if i % 2:
+            text = text.replace("grader: expert-panel\n", "grader: expert-panel\nsplit: holdout\n", 1)
+        (folder / f.name).write_text(text, encoding="utf-8")
+    shutil.copy(files[0], folder / "coaches-copy.yaml")  # a stand-in, relabelled below
+    coach = folder / "coaches-copy.yaml"
+    coach.write_text(coach.read_text().replace("grader: expert-panel", "grader: 'coach:ana'"), encoding="utf-8")
+    return folder
+
+
+def test_each_part_of_the_gold_set_is_reported_apart(tmp_path):
+    # The development part was consulted while the checks were written; the holdout part was
+    # not, so its figures are the honest ones and must be visible on their own.
+    result = run_calibration(offline=True, folder=_two_part_gold(tmp_path))
+    groups = {g.group: g for g in result.modes[0].groups}
+    assert set(groups) == {"development", "holdout", "coach"}
+    assert groups["development"].answers == 2 and groups["holdout"].answers == 2 and groups["coach"].answers == 1
+    assert "holdout only (2 answers)" in result.summary_text()
+    assert {c.group for c in result.modes[0].cases} == {"development", "holdout", "coach"}
+
+
+def test_calibration_can_be_restricted_to_one_part(tmp_path):
+    folder = _two_part_gold(tmp_path)
+    result = run_calibration(offline=True, folder=folder, group="holdout")
+    assert result.gold_files == 2 and {c.group for c in result.modes[0].cases} == {"holdout"}
+    assert result.modes[0].groups == []  # one part: nothing to break down
+    with pytest.raises(ValueError, match="unknown gold-set group"):
+        run_calibration(offline=True, folder=folder, group="training")
+
+
+def test_an_unknown_split_value_in_a_gold_file_names_the_file(tmp_path):
+    from evaluator.calibration import gold_dir
+
+    text = sorted(gold_dir().glob("g001*.yaml"))[0].read_text(encoding="utf-8")
+    bad = tmp_path / "g999-bad.yaml"
+    bad.write_text(text.replace("grader: expert-panel\n", "grader: expert-panel\nsplit: training\n", 1))
+    gold, problems = load_gold(tmp_path)
+    assert not gold and problems and "g999-bad.yaml" in str(problems[0]) and "split" in str(problems[0])

@@ -29,9 +29,48 @@ def test_reason_in_the_next_sentence_counts():
     assert "1 choice(s) justified" in f.detail
 
 
+def test_a_labelled_alternative_is_argued_by_the_next_sentence():
+    # "Alternative: X." is too short to be prose; its argument follows, and that is enough.
+    text = (
+        "We keep SCD2 intervals for edge history. Alternative: daily full snapshots. "
+        "They are much simpler to query, but a year of them costs petabytes of storage."
+    )
+    f = run("justified_choices", text)
+    assert "1 choice(s) justified" in f.detail
+    bare = run("justified_choices", "We keep SCD2 intervals for edge history. Alternative: daily full snapshots.")
+    assert "0 choice(s) justified" in bare.detail
+
+
+def test_a_choice_between_two_courses_in_plain_words_is_an_alternative():
+    text = (
+        "We could restart the consumer and reprocess six hours, or we could skip to the latest offset. "
+        "We went with the second option because the managers needed current stock more than history."
+    )
+    assert "2 choice(s) justified" in run("justified_choices", text).detail
+
+
+def test_saying_when_the_decision_would_flip_adds_credit():
+    base = "I'd store both directions instead of a canonical pair because lookups stay one-key, at the cost of twice the rows."
+    flip = base + " If storage became the bottleneck I'd switch to the canonical pair and a view."
+    plain, flipped = run("justified_choices", base), run("justified_choices", flip)
+    assert flipped.strength > plain.strength and "would flip" in flipped.detail
+    assert "would flip" not in plain.detail
+
+
 def test_states_costs():
     assert run("states_costs", JUSTIFIED).passed
     assert not run("states_costs", "We use Kafka and Spark and it works well for everyone.").passed
+
+
+def test_costs_named_in_everyday_words():
+    for sentence in (
+        "The cost: storage for duplicate data and coordination effort.",
+        "That doubles storage, which I accept for simpler queries.",
+        "The limitation is that only type widening works in place.",
+        "Full snapshots are expensive to keep for a year.",
+    ):
+        assert run("states_costs", sentence).passed, sentence
+    assert not run("states_costs", "The cost per click is reported to advertisers every hour.").passed
 
 
 def test_considers_alternatives_red_flag():

@@ -37,6 +37,11 @@ ALTERNATIVE = [
     r"\bchose\b",
     r"\bopt(?:ed)? for\b",
     r"\bpick(?:ed)?\b.*\bover\b",
+    r"\b(?:we|I) could\b.{3,120}\bor\b",
+    r"^or (?:we|I) could\b",
+    r"\b(?:went|go|going) with\b",
+    r"\b(?:first|second|other|third|cheaper|simpler|safer) (?:option|choice|approach)\b",
+    r"\b(?:had|have|face[sd]?) a (?:choice|decision)\b",
 ]
 REASON = [
     r"\bbecause\b",
@@ -74,6 +79,17 @@ COST = [
     r"\bcomplexity\b",
     r"\bin exchange\b", r"\b(?:added|adds|extra|more) (?:work|overhead|toil|effort|maintenance)\b",
     r"\bbut\b.{0,40}\b(?:would|risks?|lose|loses|costs?|slow|drops?|breaks?|harder|more expensive)\b",
+    # a price named in everyday words: "The cost: ...", "what we give up", "twice the rows"
+    r"\bthe (?:cost|price|catch|downside|limitation|penalty)s?\b\s*(?::|-|\u2013|\u2014|is|are|here|being)",
+    r"\bcosts? (?:\w+ ){0,2}(?:time|money|storage|compute|complexity|latency|effort)\b",
+    r"\blimitations?\b",
+    r"\bwhat (?:we|I|you) (?:lose|give up|pay)\b",
+    r"\b(?:I|we)(?:'d| would| will) (?:lose|pay|give up|accept|eat)\b",
+    r"\b(?:twice|double|triple) the\b",
+    r"\b(?:doubles|triples)\b",
+    r"\b(?:expensive|costly|painful|slow) to\b",
+    r"\b(?:wasteful|overhead)\b",
+    r"\bnot free\b",
 ]
 # Evaluative words that, next to a named alternative, show the options were weighed.
 EVALUATION = [
@@ -82,15 +98,36 @@ EVALUATION = [
 ]
 
 
+# Saying when a decision would flip is what the rubrics put at level 4: the candidate knows the
+# conditions under which the other option wins.
+FLIP = [
+    r"\bif\b.{3,100}\b(?:I'?d|we'?d|I would|we would|I'?ll|we'?ll)\s+(?:\w+\s+)?(?:switch|move|go|change|revisit|reconsider|pick|use|choose|flip|add|drop|pay)\b",
+    r"\b(?:would|the (?:decision|choice|answer|calculus)) (?:flips?|changes?)\b",
+    r"\b(?:flip|revisit|reconsider) (?:the|this|that) (?:decision|choice)\b",
+    r"\bunless\b",
+    r"\bonly (?:worth|pays? off|makes sense)\b",
+    r"\bworth (?:it|the \w+) (?:only )?(?:if|when|once|until)\b",
+    r"\b(?:once|when|until)\b.{3,80}\b(?:becomes?|grows?|exceeds?|gets?|reaches)\b.{0,60}\b(?:switch|move|worth|revisit|instead)\b",
+    r"\bbreak-?even\b",
+    r"\b(?:the other|that) (?:option|approach|choice) wins\b",
+    r"\bwins? (?:when|if|once)\b",
+    r"\b(?:at|with|for) (?:a |an )?(?:smaller|larger|bigger|lower|higher|different)\b.{0,40}\b(?:I'?d|we'?d|I would|we would)\b",
+    r"\bworth it if\b",
+    r"\b(?:isn'?t|not) worth (?:the|it)\b",
+]
+
+
 def _justified(ctx: AnswerContext) -> tuple[list[Sentence], list[Sentence]]:
     if "justified" not in ctx.memo:
-        alt = matching(ctx.prose, ALTERNATIVE)
-        following = {a.start: b for a, b in zip(ctx.prose, ctx.prose[1:], strict=False)}
+        # Every sentence, not just prose: "Alternative: daily snapshots." is a label whose argument
+        # follows in the next sentence; the argued() window still asks for that argument.
+        alt = matching(ctx.sentences, ALTERNATIVE)
+        following = {a.start: b for a, b in zip(ctx.sentences, ctx.sentences[1:], strict=False)}
 
         def argued(s: Sentence) -> bool:
             # the reason often comes in the next sentence: "We chose X over Y. Y would cost ..."
             window = [s, following[s.start]] if s.start in following else [s]
-            return any(any_match(w.text, REASON + COST + EVALUATION) for w in window)
+            return any(w.is_prose and any_match(w.text, REASON + COST + EVALUATION) for w in window)
 
         justified = [s for s in alt if argued(s)]
         costed = matching(ctx.prose, COST)
@@ -109,9 +146,13 @@ def justified_choices(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     reasoned = [s for s in matching(ctx.prose, REASON) if s not in justified]
     n = len(justified)
     credit = n + 0.35 * min(len(reasoned), 4)  # a reason without an alternative is half an argument
-    strength = min(1.0, ladder(credit, [0.35, 0.6, 0.8, 0.9, 1.0]) + (0.1 if costed and n else 0.0))
+    flips = matching(ctx.prose, FLIP) if n else []
+    bonus = (0.1 if costed and n else 0.0) + (0.1 if flips else 0.0)
+    strength = min(1.0, ladder(credit, [0.35, 0.6, 0.8, 0.9, 1.0]) + bonus)
     detail = f"{n} choice(s) justified against an alternative, {len(reasoned)} more with a reason only"
-    evidence = sorted([*justified[:6], *reasoned[:2]], key=lambda s: s.start)
+    if flips:
+        detail += f"; says when the decision would flip ({len(flips)})"
+    evidence = sorted({*justified[:6], *reasoned[:2], *flips[:1]}, key=lambda s: s.start)
     return Finding(n >= int(params.get("min", 2)), strength, detail, evidence)
 
 
@@ -124,6 +165,8 @@ def states_costs(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     _, costed = _justified(ctx)
     n = len(costed)
     return Finding(n >= 1, ladder(n, [0.45, 0.75, 1.0]), f"{n} sentence(s) name a cost or downside", costed[:5])
+
+
 
 
 @check("considers_alternatives")
