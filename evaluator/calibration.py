@@ -21,6 +21,7 @@ from evaluator.loader import LoadError, Problem, parse_yaml, validate_model
 from evaluator.models import DIMENSIONS, Dimension, GoldAnswer, GoldScore, Recommendation
 from evaluator.paths import rubrics_dir
 from evaluator.scoring import overall
+from evaluator.transcripts import write_atomic
 
 
 class DimensionAgreement(BaseModel):
@@ -110,6 +111,35 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "coach"
 
 
+class DuplicateOverride(ValueError):
+    """The coach already scored this very answer; ``path`` is their earlier file."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"you already scored this answer in {path.name}; replace it instead of adding a second copy")
+        self.path = path
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _earlier_override(folder: Path, coach: str, question_id: str, answer: str) -> Path | None:
+    """The coach's existing file for the same answer: a second copy would count it twice."""
+    for f in sorted(folder.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        if (
+            isinstance(data, dict)
+            and data.get("grader") == f"coach:{coach}"
+            and data.get("question_id") == question_id
+            and _same_text(str(data.get("answer", "")), answer)
+        ):
+            return f
+    return None
+
+
 def record_override(
     question_id: str,
     answer: str,
@@ -117,11 +147,14 @@ def record_override(
     coach: str,
     recommendation: Recommendation | None = None,
     folder: Path | None = None,
+    replace: bool = False,
 ) -> Path:
-    """Save a coach's own scores for an answer as a new gold file (never overwriting one).
+    """Save a coach's own scores for an answer as a new gold file.
 
     The file has the gold set's shape, so the next calibration run includes it; the coach's
     name is in the file name and in ``grader`` so expert and coach scores stay distinguishable.
+    The same coach scoring the same answer again raises ``DuplicateOverride`` unless ``replace``
+    is set, which rewrites their earlier file; other files are never overwritten.
     """
     question = get_question(question_id)
     assessed = rubric_for(question.round).dimensions
@@ -132,13 +165,19 @@ def record_override(
         raise ValueError("an empty answer cannot join the gold set")
     target = folder or gold_dir() / "coaches"  # kept apart from the expert panel's files
     target.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    base = f"coach-{_slug(coach)}-{question_id}-{stamp}"
-    path = target / f"{base}.yaml"
-    n = 1
-    while path.exists():
-        n += 1
-        path = target / f"{base}-{n}.yaml"
+    earlier = _earlier_override(target, coach, question_id, answer)
+    if earlier is not None and not replace:
+        raise DuplicateOverride(earlier)
+    if earlier is not None:
+        path = earlier
+    else:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        base = f"coach-{_slug(coach)}-{question_id}-{stamp}"
+        path = target / f"{base}.yaml"
+        n = 1
+        while path.exists():
+            n += 1
+            path = target / f"{base}-{n}.yaml"
     entry = GoldAnswer(
         id=path.stem,
         question_id=question_id,
@@ -148,7 +187,8 @@ def record_override(
         recommendation=recommendation,
     )
     data = entry.model_dump(mode="json", exclude_none=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    data.pop("split", None)  # coaches' files are their own group, whatever the default says
+    write_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
     return path
 
 

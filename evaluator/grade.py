@@ -27,7 +27,7 @@ from evaluator.models import (
     SqlResult,
 )
 from evaluator.scoring import dimension_scores, level_from_strength, overall
-from evaluator.text import Sentence
+from evaluator.text import Sentence, fold_typography
 
 LEVEL_WORDS = {1: "no signal", 2: "weak", 3: "solid senior", 4: "exceptional"}
 ABUSE_CAP = 2  # keyword stuffing or text addressed to the grader: no dimension above "weak"
@@ -78,13 +78,16 @@ def bounded(answer: str, max_words: int = MAX_WORDS, max_chars: int = MAX_CHARS)
 
 def build_context(question: Question, rubric: Rubric, answer: str) -> AnswerContext:
     """Context with the bounded prefix, SQL parts split out, and grader-addressed text excluded."""
-    text, words = bounded(answer)
+    typed, words = bounded(answer)
+    text = fold_typography(typed, quotes=question.round != "sql")
     sql_query = sql_note = None
     if question.round == "sql":
-        from evaluator.sql import split_sql_answer
+        from evaluator.sql.answer import answer_layout, split_sql_answer
 
-        sql_query, sql_note = split_sql_answer(text)
-    ctx = AnswerContext(question, rubric, text, sql_query=sql_query, sql_note=sql_note)
+        _, sql_note = split_sql_answer(text)
+        start, end = answer_layout(text).query
+        sql_query = typed[start:end]  # run exactly what was typed
+    ctx = AnswerContext(question, rubric, text, sql_query=sql_query, sql_note=sql_note, typed=typed)
     ctx.memo["original_words"] = words
     ctx.memo["truncated"] = len(text) < len(answer)
     injected = injection_spans(ctx)
@@ -97,6 +100,7 @@ def build_context(question: Question, rubric: Rubric, answer: str) -> AnswerCont
             sql_note=sql_note,
             memo=ctx.memo,
             excluded=frozenset(s.start for s in injected),
+            typed=typed,
         )
         clean.memo["injected"] = injected
         return clean
@@ -151,7 +155,12 @@ def _adjust(rubric: Rubric, ctx: AnswerContext, scores: dict[Dimension, int | No
 
 
 def _dimension_report(
-    rubric: Rubric, dim: Dimension, score: int | None, outcomes: dict[str, CriterionOutcome], notes: list[str]
+    ctx: AnswerContext,
+    rubric: Rubric,
+    dim: Dimension,
+    score: int | None,
+    outcomes: dict[str, CriterionOutcome],
+    notes: list[str],
 ) -> DimensionScore:
     if dim not in rubric.dimensions:
         return DimensionScore(score=None, rationale="not assessed in this round", evidence=[])
@@ -164,7 +173,7 @@ def _dimension_report(
     for c in crits:
         evidence.extend(s for s in outcomes[c.id].evidence if s not in evidence)
     evidence.sort(key=lambda s: s.start)
-    return DimensionScore(score=score, rationale=rationale, evidence=[s.text for s in evidence[:MAX_EVIDENCE]])
+    return DimensionScore(score=score, rationale=rationale, evidence=[ctx.quote(s) for s in evidence[:MAX_EVIDENCE]])
 
 
 def _top_gap(rubric: Rubric, outcomes: dict[str, CriterionOutcome]) -> str | None:
@@ -217,7 +226,7 @@ def grade_deterministic(question: Question, answer: str, rubric: Rubric | None =
         question_id=question.id,
         round=question.round,
         mode="deterministic",
-        dimensions={d: _dimension_report(rubric, d, scores[d], outcomes, notes) for d in DIMENSIONS},
+        dimensions={d: _dimension_report(ctx, rubric, d, scores[d], outcomes, notes) for d in DIMENSIONS},
         overall=ov,
         checks=checks,
         flags=flags,
@@ -230,7 +239,7 @@ def grade_deterministic(question: Question, answer: str, rubric: Rubric | None =
                 title=c.title,
                 level=outcomes[c.id].level,
                 rationale=outcomes[c.id].rationale(),
-                evidence=[s.text for s in outcomes[c.id].evidence[:MAX_EVIDENCE]],
+                evidence=[ctx.quote(s) for s in outcomes[c.id].evidence[:MAX_EVIDENCE]],
             )
             for c in rubric.criteria
         ],

@@ -167,6 +167,25 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+# One character for one character, so offsets into the folded copy are offsets into the answer
+# as typed and evidence can still be quoted exactly from the original.
+_QUOTES = {c: "'" for c in "\u2018\u2019\u201a\u201b\u2032"} | {c: '"' for c in "\u201c\u201d\u201e\u201f\u2033"}
+_DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"}
+_SPACES = {c: " " for c in "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"}
+_FOLD_ALL = str.maketrans(_QUOTES | _DASHES | _SPACES | {"\u00d7": "x"})
+_FOLD_NO_QUOTES = str.maketrans(_DASHES | _SPACES | {"\u00d7": "x"})
+
+
+def fold_typography(text: str, quotes: bool = True) -> str:
+    """Curly quotes, typographic dashes, non-breaking spaces and "×" as their ASCII twins.
+
+    Editors and phones type "I’d", "10×" and "1–2 TB"; the checks' phrasings are written in
+    ASCII, so without this an answer's score would depend on its author's keyboard. ``quotes``
+    is off for SQL answers, where a curly quote inside a string literal must stay what it is.
+    """
+    return text.translate(_FOLD_ALL if quotes else _FOLD_NO_QUOTES)
+
+
 def normalise_quote(text: str) -> str:
     """Whitespace and quote characters folded, for comparing quotes with the answer."""
     table = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})

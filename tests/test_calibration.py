@@ -101,3 +101,23 @@ def test_an_unknown_split_value_in_a_gold_file_names_the_file(tmp_path):
     bad.write_text(text.replace("grader: expert-panel\n", "grader: expert-panel\nsplit: training\n", 1))
     gold, problems = load_gold(tmp_path)
     assert not gold and problems and "g999-bad.yaml" in str(problems[0]) and "split" in str(problems[0])
+
+
+def test_a_coach_scoring_the_same_answer_twice_replaces_rather_than_duplicates(tmp_path):
+    from evaluator.calibration import DuplicateOverride, record_override
+    from evaluator.models import GoldScore
+
+    answer = "I'd check logging first, then segment the drop by platform and country."
+    first = record_override("product-dau-drop", answer, {"tradeoffs": GoldScore(score=2)}, coach="Ana", folder=tmp_path)
+    with pytest.raises(DuplicateOverride, match=first.name):
+        # whitespace differences do not make it a different answer
+        record_override("product-dau-drop", answer.replace(" ", "  "), {"tradeoffs": GoldScore(score=3)},
+                        coach="Ana", folder=tmp_path)
+    again = record_override("product-dau-drop", answer, {"tradeoffs": GoldScore(score=3)}, coach="Ana",
+                            folder=tmp_path, replace=True)
+    assert again == first
+    gold, _ = load_gold(tmp_path)
+    assert len(gold) == 1 and gold[0].scores["tradeoffs"].score == 3
+    # another coach scoring the same answer is a second opinion, kept apart
+    record_override("product-dau-drop", answer, {"tradeoffs": GoldScore(score=2)}, coach="Bo", folder=tmp_path)
+    assert len(load_gold(tmp_path)[0]) == 2

@@ -147,3 +147,33 @@ def test_text_without_spaces_is_bounded_by_characters():
     prefix, words = bounded(text)
     assert len(prefix) <= 40_000 and text.startswith(prefix) and words == 1
     assert "truncated" in grade(text).flags
+
+
+def test_typography_does_not_change_the_grade_and_evidence_is_quoted_as_typed():
+    # What a phone or a word processor produces: curly apostrophes and en dashes. Without folding,
+    # this gold answer fell from 1.6 to 1.0 (measured when folding was added).
+    import yaml
+
+    from evaluator.calibration import gold_dir
+
+    gold = yaml.safe_load(next(gold_dir().glob("g035-*.yaml")).read_text(encoding="utf-8"))
+    plain_text = gold["answer"]
+    typed = plain_text.replace("'", "\u2019").replace(" - ", " \u2013 ")
+    assert typed != plain_text
+    plain, curly = grade(plain_text, gold["question_id"]), grade(typed, gold["question_id"])
+    assert {d: v.score for d, v in curly.dimensions.items()} == {d: v.score for d, v in plain.dimensions.items()}
+    assert curly.overall == plain.overall
+    quotes = [q for d in curly.dimensions.values() for q in d.evidence] + [q for c in curly.criteria for q in c.evidence]
+    assert any("\u2019" in q for q in quotes)  # quoted as typed, not as folded
+    assert all(q in typed for q in quotes)
+
+
+def test_sql_runs_exactly_what_was_typed():
+    # A curly quote inside a string literal is data, not typography: the query keeps it.
+    query = "SELECT campaign_id FROM ads_events WHERE event_type = \u2018click\u2019 \u2014 note"
+    from evaluator.bank import rubric_for
+    from evaluator.grade import build_context
+
+    q = get_question("sql-top-campaigns-ctr")
+    ctx = build_context(q, rubric_for("sql"), query)
+    assert "\u2018click\u2019" in ctx.sql_query and ctx.as_typed == query

@@ -38,3 +38,11 @@ def test_coach_override_from_feedback_page_joins_gold_set(tmp_path: Path, monkey
     entries, problems = load_gold(gold)
     assert not problems and entries[0].grader == "coach:Coach Kim"
     assert set(entries[0].scores) == {"scale", "product_sense", "ownership", "tradeoffs"}
+    # Saving the same answer again does not add a second copy; ticking "replace" updates it.
+    next(b for b in at.button if b.label == "Save to gold set").click().run()
+    assert any("already scored this answer" in e.value for e in at.error)
+    assert len(load_gold(gold)[0]) == 1
+    next(c for c in at.checkbox if c.label.startswith("Replace my earlier")).check()
+    next(b for b in at.button if b.label == "Save to gold set").click().run()
+    assert any("Saved as" in s.value for s in at.success)
+    assert len(load_gold(gold)[0]) == 1

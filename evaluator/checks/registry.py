@@ -36,6 +36,16 @@ class AnswerContext:
     sql_note: str | None = None
     memo: dict[str, Any] = field(default_factory=dict)
     excluded: frozenset[int] = frozenset()  # sentence starts that may not earn credit (injection)
+    # The answer as typed when ``answer`` is its typography-folded copy (same length, same offsets).
+    typed: str | None = None
+
+    @property
+    def as_typed(self) -> str:
+        return self.answer if self.typed is None else self.typed
+
+    def quote(self, s: Sentence) -> str:
+        """A span of the answer as the candidate typed it, for evidence that is an exact substring."""
+        return s.text if self.typed is None else self.typed[s.start : s.end]
 
     @cached_property
     def sentences(self) -> list[Sentence]:

@@ -105,7 +105,7 @@ def _judge(
         why = "the answer is empty" if "empty_answer" in det_flags else "the answer is off topic"
         return _fallback(det, [f"LLM judge not consulted: {why}; deterministic report"], usage, unavailable=False)
 
-    text = det.context.answer  # the deterministic word bound, a prefix of ``answer``
+    text = det.context.as_typed  # the deterministic word bound, a prefix of ``answer``
     templates = load_templates(question.round, settings)
     facts = render_facts(det, rubric)
     temperature = 0.0 if samples == 1 else settings.sample_temperature

@@ -11,7 +11,7 @@ import streamlit as st
 from evaluator import rounds
 from evaluator import transcripts as tx
 from evaluator.bank import rubric_for
-from evaluator.calibration import record_override
+from evaluator.calibration import DuplicateOverride, record_override
 from evaluator.feedback import LEVEL_WORDS, follow_up_verdict, pick_follow_up, score_deltas
 from evaluator.models import DIMENSION_TITLES, GoldScore, Question, Report, Transcript
 from evaluator.paths import transcripts_dir
@@ -199,18 +199,24 @@ def coach_override_section(t: Transcript, q: Question, report: Report) -> None:
                 why = cols[1].text_input(f"Why ({DIMENSION_TITLES[dim]})", key=f"ov-why-{t.id}-{dim}")
                 scores[dim] = (level, why)
             rec = st.selectbox("Your recommendation", ["", "strong_no_hire", "no_hire", "hire", "strong_hire"])
+            replace = st.checkbox("Replace my earlier scores for this answer, if any")
             if st.form_submit_button("Save to gold set"):
                 if not coach.strip():
                     st.error("Enter your name or id: the gold file records who scored it.")
                 else:
-                    path = record_override(
-                        q.id,
-                        rounds.grading_text(t),
-                        {d: GoldScore(score=lvl, rationale=why) for d, (lvl, why) in scores.items()},
-                        coach=coach.strip(),
-                        recommendation=rec or None,
-                    )
-                    st.success(f"Saved as {path.name}; the next calibration run includes it.")
+                    try:
+                        path = record_override(
+                            q.id,
+                            rounds.grading_text(t),
+                            {d: GoldScore(score=lvl, rationale=why) for d, (lvl, why) in scores.items()},
+                            coach=coach.strip(),
+                            recommendation=rec or None,
+                            replace=replace,
+                        )
+                    except DuplicateOverride as exc:
+                        st.error(f"Not saved: {exc}. Tick \"Replace my earlier scores\" to update them.")
+                    else:
+                        st.success(f"Saved as {path.name}; the next calibration run includes it.")
 
 
 attempt = choose_attempt()
