@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from evaluator.bank import get_question, rubric_for
 from evaluator.loader import LoadError, Problem, parse_yaml, validate_model
-from evaluator.models import DIMENSIONS, Dimension, GoldAnswer, GoldScore, Recommendation
+from evaluator.models import DIMENSIONS, Dimension, GoldAnswer, GoldScore, Recommendation, SecondRater
 from evaluator.paths import rubrics_dir
 from evaluator.scoring import overall
 from evaluator.transcripts import write_atomic
@@ -74,15 +74,35 @@ class ModeResult(BaseModel):
     cases: list[CaseResult]
 
 
+class HumanAgreement(BaseModel):
+    """The expert panel against an independent second rater on the same answers: the ceiling
+    a grader is judged against (essay scoring asks machine-human within 0.10 of this)."""
+
+    rater: str
+    answers: int
+    dimensions: list[DimensionAgreement]
+    spearman_overall: float | None
+    recommendation_agreement: float
+    sql_label_agreement: float | None
+
+
 class CalibrationResult(BaseModel):
     gold_files: int
     coach_files: int = 0
     problems: list[str]
     modes: list[ModeResult]
+    human_human: list[HumanAgreement] = []
 
     def summary_text(self) -> str:
         lines = [f"gold set: {self.gold_files} answer(s), of which {self.coach_files} from coaches"]
         lines += [f"problem: {p}" for p in self.problems]
+        for h in self.human_human:
+            qwks = ", ".join(f"{d.dimension} {'n/a' if d.qwk is None else f'{d.qwk:.2f}'}" for d in h.dimensions)
+            sql = "" if h.sql_label_agreement is None else f"; SQL labels agree {h.sql_label_agreement:.2f}"
+            lines.append(
+                f"human-human (expert panel vs {h.rater}, {h.answers} answers): QWK {qwks}; "
+                f"recommendations agree {h.recommendation_agreement:.2f}{sql}"
+            )
         for m in self.modes:
             lines.append(f"\n== {m.mode} mode ==")
             lines.append(f"{'dimension':15} {'n':>3} {'QWK':>6} {'exact':>6} {'+-1':>6} {'bias':>6}")
@@ -339,8 +359,57 @@ def evaluate(gold: list[GoldAnswer], offline: bool = True) -> ModeResult:
 GROUPS = ("development", "holdout", "coach")
 
 
-def run_calibration(offline: bool = False, folder: Path | None = None, group: str | None = None) -> CalibrationResult:
-    """Deterministic figures always; LLM figures beside them when a judge is configured.
+def interrater_dir() -> Path:
+    return rubrics_dir() / "interrater"
+
+
+def load_second_raters(folder: Path | None = None) -> tuple[list[SecondRater], list[Problem]]:
+    """Independent second ratings of gold answers; a bad file is reported, not fatal."""
+    out: list[SecondRater] = []
+    problems: list[Problem] = []
+    root = folder or interrater_dir()
+    for f in sorted(root.glob("*.yaml")) if root.is_dir() else []:
+        try:
+            data, node = parse_yaml(f.read_text(encoding="utf-8"), str(f))
+            out.append(validate_model(SecondRater, data, node, str(f)))
+        except LoadError as exc:
+            problems.extend(exc.problems)
+    return out, problems
+
+
+def human_agreement(gold: list[GoldAnswer], rater: SecondRater) -> HumanAgreement | None:
+    """The expert panel's scores against ``rater``'s on the answers both scored."""
+    experts = {g.id: g for g in gold if g.grader == "expert-panel"}
+    pairs: dict[Dimension, list[tuple[int, int]]] = {d: [] for d in DIMENSIONS}
+    both = [(experts[r.id], r) for r in rater.ratings if r.id in experts]
+    if not both:
+        return None
+    overall_e: list[float] = []
+    overall_r: list[float] = []
+    for g, r in both:
+        rubric = rubric_for(get_question(g.question_id).round)
+        for d, s in g.scores.items():
+            if d in r.scores and d in rubric.dimensions:
+                pairs[d].append((s.score, r.scores[d]))
+        overall_e.append(overall(rubric, {d: s.score for d, s in g.scores.items() if d in rubric.dimensions}).score)
+        overall_r.append(overall(rubric, {d: v for d, v in r.scores.items() if d in rubric.dimensions}).score)
+    recs = [(g.recommendation, r.recommendation) for g, r in both if g.recommendation and r.recommendation]
+    sql = [(g.sql_correct, r.sql_correct) for g, r in both if g.sql_correct is not None and r.sql_correct is not None]
+    return HumanAgreement(
+        rater=rater.rater,
+        answers=len(both),
+        dimensions=[agreement(d, pairs[d]) for d in DIMENSIONS if pairs[d]],
+        spearman_overall=spearman(overall_e, overall_r),
+        recommendation_agreement=sum(a == b for a, b in recs) / len(recs) if recs else 0.0,
+        sql_label_agreement=sum(a == b for a, b in sql) / len(sql) if sql else None,
+    )
+
+
+def run_calibration(
+    offline: bool = False, folder: Path | None = None, group: str | None = None, raters: Path | None = None
+) -> CalibrationResult:
+    """Deterministic figures always; LLM figures beside them when a judge is configured; the
+    human-human figures from ``raters`` (default ``rubrics/interrater``) on the same answers.
 
     ``group`` keeps only one part of the gold set (see ``GROUPS``).
     """
@@ -355,6 +424,12 @@ def run_calibration(offline: bool = False, folder: Path | None = None, group: st
     if not offline and llm_enabled():
         modes.append(evaluate(gold, offline=False))
     coaches = sum(1 for g in gold if g.grader.startswith("coach:"))
+    second, rater_problems = load_second_raters(raters)
+    humans = [h for r in second if (h := human_agreement(gold, r)) is not None]
     return CalibrationResult(
-        gold_files=len(gold) + len(problems), coach_files=coaches, problems=[str(p) for p in problems], modes=modes
+        gold_files=len(gold) + len(problems),
+        coach_files=coaches,
+        problems=[str(p) for p in [*problems, *rater_problems]],
+        modes=modes,
+        human_human=humans,
     )

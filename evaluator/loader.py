@@ -158,12 +158,15 @@ def load_file(path: Path, expect: str | None = None) -> Rubric | Question:
     return load_text(read_text(path), str(path), expect)
 
 
+NOT_RUBRICS = {"gold", "interrater"}
+
+
 def yaml_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders to their YAML files (recursively); gold-set folders are not rubrics."""
+    """Expand folders to their YAML files (recursively); gold-set and second-rating folders are not rubrics."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*.y*ml") if "gold" not in f.relative_to(p).parts))
+            out.extend(sorted(f for f in p.rglob("*.y*ml") if not NOT_RUBRICS & set(f.relative_to(p).parts)))
         else:
             out.append(p)
     return out

@@ -8,7 +8,7 @@ through these models so that a field means the same thing everywhere. The report
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -338,3 +338,25 @@ class GoldAnswer(BaseModel):
     def group(self) -> str:
         """The split for expert files; "coach" for coaches' overrides, whatever they say."""
         return "coach" if self.grader.startswith("coach:") else self.split
+
+
+class SecondRating(BaseModel):
+    """One gold answer scored again by an independent rater (``rubrics/interrater/``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    scores: dict[Dimension, Annotated[int, Field(ge=1, le=4)]]
+    recommendation: Recommendation | None = None
+    sql_correct: bool | None = None
+    note: str = ""
+
+
+class SecondRater(BaseModel):
+    """A file of second ratings: what human-human agreement is measured on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rater: str
+    ratings: list[SecondRating]
+

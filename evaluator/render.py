@@ -33,4 +33,4 @@ def print_report(report: Report, question: Question) -> None:
 def print_calibration(result: Any) -> None:
     from rich.console import Console
 
-    Console().print(result.summary_text())
+    Console(soft_wrap=True).print(result.summary_text())

@@ -121,3 +121,46 @@ def test_a_coach_scoring_the_same_answer_twice_replaces_rather_than_duplicates(t
     # another coach scoring the same answer is a second opinion, kept apart
     record_override("product-dau-drop", answer, {"tradeoffs": GoldScore(score=2)}, coach="Bo", folder=tmp_path)
     assert len(load_gold(tmp_path)[0]) == 2
+
+
+def test_human_human_agreement_is_reported_beside_the_grader(tmp_path):
+    from evaluator.calibration import gold_dir
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    files = sorted(gold_dir().glob("g00[1-4]*.yaml"))
+    for f in files:
+        (gold / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    raters = tmp_path / "raters"
+    raters.mkdir()
+    entries, _ = load_gold(gold)
+    # a second rater who agrees exactly on two answers and is one point harsher on the other two
+    ratings = []
+    for i, g in enumerate(entries):
+        shift = 0 if i < 2 else -1
+        scores = {d: max(1, s.score + shift) for d, s in g.scores.items()}
+        ratings.append({"id": g.id, "scores": scores, "recommendation": g.recommendation})
+    ratings.append({"id": "g999", "scores": {"scale": 4}})  # not in the gold set: ignored
+    import yaml
+
+    (raters / "second.yaml").write_text(yaml.safe_dump({"rater": "rater-x", "ratings": ratings}))
+    result = run_calibration(offline=True, folder=gold, raters=raters)
+    assert not result.problems
+    (human,) = result.human_human
+    assert human.rater == "rater-x" and human.answers == 4 and human.recommendation_agreement == 1.0
+    by_dim = {d.dimension: d for d in human.dimensions}
+    assert by_dim["tradeoffs"].mean_signed_diff < 0 and by_dim["tradeoffs"].n == 4
+    assert "human-human (expert panel vs rater-x, 4 answers)" in result.summary_text()
+
+
+def test_a_malformed_second_rating_names_its_file(tmp_path):
+    (tmp_path / "bad.yaml").write_text("rater: x\nratings:\n  - id: g001\n    scores: {scale: 7}\n")
+    result = run_calibration(offline=True, folder=tmp_path / "nogold", raters=tmp_path)
+    assert result.human_human == [] and any("bad.yaml" in p and "scale" in p for p in result.problems)
+
+
+def test_shipped_second_ratings_load():
+    from evaluator.calibration import load_second_raters
+
+    raters, problems = load_second_raters()
+    assert not problems and raters and len(raters[0].ratings) >= 80

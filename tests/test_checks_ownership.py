@@ -54,6 +54,25 @@ def test_names_impact():
     assert not run("names_impact", WE_STORY, Q).passed
 
 
+def test_impact_levels_follow_the_rubric_not_how_often_users_are_mentioned():
+    # Saying "users" in every sentence is naming consumers in passing: the weak level.
+    passing = run(
+        "names_impact",
+        "Users open the dashboard. Users like the dashboard. Users asked for more charts. Users were happy.",
+        Q,
+    )
+    stated = run("names_impact", "The outage affected advertisers, and the wrong spend numbers hit billing.", Q)
+    sized = run(
+        "names_impact",
+        "The outage affected 1,200 advertisers, and the wrong spend numbers hit billing for $400k. "
+        "I prioritised the billing fix first because invoices went out that night.",
+        Q,
+    )
+    assert passing.strength < stated.strength < sized.strength
+    assert passing.strength <= 0.25 and not passing.passed
+    assert stated.passed and sized.strength == 1.0
+
+
 def test_operations_coverage():
     text = (
         "Each output has an SLA: dashboards under five minutes. Data-quality checks on row counts block publishing, "

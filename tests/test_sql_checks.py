@@ -226,6 +226,17 @@ def test_tradeoff_single_justified_choice() -> None:
     assert finding.passed and finding.strength == 0.6
 
 
+def test_tradeoffs_argued_in_plain_words_count() -> None:
+    # "X, not Y, so ...", a counterfactual, and when the choice would flip: no textbook phrasing.
+    for note in (
+        "row_number, not rank(), so ties can't give four rows.",
+        "Ranking on the rounded value would turn near-ties into ties, so I rank on the raw CTR.",
+        "If this ran hourly I'd serve it from the streaming aggregates and accept late clicks.",
+    ):
+        finding, _ = check("sql_tradeoff_note", REELS, GOOD_REELS + "---\n" + note)
+        assert finding.passed, note
+
+
 def test_tradeoff_alternative_without_cost_is_weak() -> None:
     text = GOOD_REELS + "---\nI used NOT EXISTS instead of a LEFT JOIN here for this query."
     finding, _ = check("sql_tradeoff_note", REELS, text)

@@ -21,6 +21,10 @@ def test_calibration_page_runs_and_shows_figures(tmp_path: Path, monkeypatch: py
     table = at.dataframe[0].value
     assert set(table["dimension"]) == {"Scale thinking", "Product sense", "Ownership", "Trade-off articulation"}
     assert len(at.get("vega_lite_chart")) == 4, "one confusion matrix per dimension"
+    assert "human-human QWK" in table.columns, "the human ceiling beside the grader's figure"
+    assert any("Human-human" in c.value for c in at.caption)
+    parts = at.dataframe[1].value
+    assert {"development", "holdout"} <= set(parts["part"])
 
 
 def test_coach_override_from_feedback_page_joins_gold_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

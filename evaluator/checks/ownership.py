@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import family_finding, ladder, matching
+from evaluator.checks._match import family_finding, ladder
 from evaluator.checks.registry import AnswerContext, Finding, check
 
 OPERATIONS = {
@@ -269,23 +269,36 @@ def cross_team_reach(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     return family_finding(ctx.prose, CROSS_TEAM, [0.3, 0.6, 0.85, 1.0], "cross-team practices", pass_at=2)
 
 
+_WHO = (
+    r"\b(?:advertisers?|users?|customers?|executives?|leadership|analysts?|consumers?|stakeholders?|partners?|"
+    r"finance|sales|managers?|downstream|dashboards?|teams?|clients?|creators?|operators?)\b"
+)
+_SIZE = r"(?:\$\s?\d|\d[\d,.]*\s*(?:%|k\b|m\b|million|billion|thousand|hours?|days?|weeks?|users|advertisers|teams|dashboards|people))"
+IMPACT = {
+    "who was affected": [_WHO + r".{0,80}\b(?:affect|impact|hit|broke|depend|rel(?:y|ied)|saw|lost|blocked|wrong|stale|missed)",
+                         r"\b(?:affect|impact|hit|broke|blocked)\w*\b.{0,80}" + _WHO, r"\bblast radius\b"],
+    "business impact": [
+        r"\brevenue\b", r"\bbilling\b|\bbilled\b|\binvoic", r"\$\s?\d", r"\bmoney\b", r"\bbudgets?\b",
+        r"\b(?:business|product) (?:impact|decisions?)\b", r"\b(?:wrong|bad|bad-data) decisions?\b",
+        r"\btrust\b", r"\bchurn", r"\breputation", r"\bcredits?\b|\brefunds?\b", r"\bcompliance\b",
+    ],
+    "impact sized": [
+        _WHO + r".{0,60}" + _SIZE, _SIZE + r".{0,60}" + _WHO,
+        r"\b(?:impact|revenue|affected|lost|cost)\w*\b.{0,60}" + _SIZE,
+    ],
+    "impact drove priorities": [
+        r"\bpriorit", r"\btriage", r"\bmost (?:affected|critical|urgent|important)\b", r"\burgen",
+        r"\bfirst,? (?:because|since)\b", r"\bbefore (?:the|anything|fixing)\b.{0,60}\b(?:because|since)\b",
+    ],
+}
+
+
 @check("names_impact")
 def names_impact(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
-    """States who or what was affected and how much (revenue, advertisers, dashboards, users),
-    which is the product sense of a behavioural story."""
-    hits = matching(
-        ctx.prose,
-        [
-            r"\bimpact",
-            r"\baffect",
-            r"\brevenue\b",
-            r"\b(?:advertisers|users|customers|executives|leadership)\b",
-            r"\bbusiness\b",
-            r"\bdecisions?\b",
-            r"\bbilling\b",
-            r"\bdownstream\b",
-            r"\bblast radius\b",
-        ],
-    )
-    n = len(hits)
-    return Finding(n >= 2, ladder(n, [0.35, 0.65, 0.85, 1.0]), f"{n} sentence(s) about who was affected", hits[:4])
+    """Who was affected, what it cost the business, how much, and whether that drove the response.
+
+    The levels follow the rubric: naming the consumers in passing is weak; stating who was
+    affected and the business impact is solid; sizing it and prioritising by it is exceptional.
+    A count of sentences that mention users would reward saying "users" often.
+    """
+    return family_finding(ctx.prose, IMPACT, [0.25, 0.5, 0.75, 1.0], "impact", pass_at=2)

@@ -65,13 +65,18 @@ SCALE_IDEAS: dict[str, re.Pattern[str]] = {
 _CHOICE = re.compile(
     r"\b(?:rather than|instead of|in place of|as opposed to|compared (?:to|with)|versus|vs\.?|trade-?offs?"
     r"|alternatively|the alternative|chose|choose|chosen|prefer(?:red)?|opted|over (?:a |an |the )?"
-    r"(?:full|exact|left|inner|self|cross|broadcast|correlated|window|join|subquery|count))\b",
+    r"(?:full|exact|left|inner|self|cross|broadcast|correlated|window|join|subquery|count))\b"
+    # "row_number, not rank()", "use the rollup instead", "I wouldn't re-cluster", a counterfactual
+    # ("ranking on the rounded value would ..."), and when the choice would flip ("if it were hourly, I'd ...")
+    r"|\w\)?, not \w|\binstead\b|\b(?:I|we) (?:wouldn'?t|would not)\b"
+    r"|\bwould (?:turn|make|give|break|double|cost|lose|scan|return|drop|miss|count|need)\b"
+    r"|\bif\b.{3,80}\b(?:I'?d|we'?d|I would|we would)\b|\bwhat (?:we|I|you) give up\b",
     re.I,
 )
 _COST = re.compile(
     r"\b(?:because|since|so that|which (?:means|avoids|costs|needs|requires)|at the (?:cost|expense|price) of"
     r"|costs?|costly|downside|drawback|but|slower|faster|cheaper|expensive|error|accura\w*|memory|shuffl\w*"
-    r"|latency|spills?|exact|avoids?)\b",
+    r"|latency|spills?|exact|avoids?|so|lose|loses|give up|can'?t|won'?t|accept)\b",
     re.I,
 )
 _PARTITION_PREDICATE = re.compile(

@@ -59,6 +59,13 @@ def confusion_chart(d: DimensionAgreement) -> None:
 
 
 st.metric("Gold answers", result.gold_files)
+human = {d.dimension: d.qwk for h in result.human_human[:1] for d in h.dimensions}
+for h in result.human_human:
+    st.caption(
+        f"Human-human: the expert panel against {h.rater} on the same {h.answers} answers "
+        f"(recommendations agree {h.recommendation_agreement:.0%}). Essay scoring asks the grader's QWK "
+        "to be at least 0.70 and within 0.10 of the human-human figure."
+    )
 for mode in result.modes:
     st.subheader(f"{mode.mode.capitalize()} mode")
     cols = st.columns(2)
@@ -74,12 +81,25 @@ for mode in result.modes:
                     "exact": round(d.exact, 2),
                     "within one": round(d.within_one, 2),
                     "bias": round(d.mean_signed_diff, 2),
+                    **({"human-human QWK": round(human[d.dimension] or 0, 2)} if d.dimension in human else {}),
                 }
                 for d in mode.dimensions
             ]
         ),
         hide_index=True,
     )
+    if mode.groups:
+        st.markdown("**By part of the gold set** (development answers were consulted while the checks were written)")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"part": g.group, "answers": g.answers}
+                    | {DIMENSION_TITLES[d.dimension]: None if d.qwk is None else round(d.qwk, 2) for d in g.dimensions}
+                    for g in mode.groups
+                ]
+            ),
+            hide_index=True,
+        )
     st.markdown("**Confusion matrices** (rows: expert score, columns: grader score)")
     chart_cols = st.columns(len(mode.dimensions))
     for col, d in zip(chart_cols, mode.dimensions, strict=True):
