@@ -275,6 +275,8 @@ SELECT * FROM (SELECT advertiser_id, campaign_id, impressions, clicks, round(cli
         "distinct users",
     ),
     "top_four": (top3(keep="rnk <= 4"), "1 to 3"),
+    # from the blind gold set (g118): 12/1001 and 12/1000 both round to 0.0120
+    "ranks_on_rounded_ctr": (top3(order="ROUND(ctr_raw, 4) DESC, campaign_id ASC"), "round only the ctr you return"),
     "rank_from_zero": (top3(rank="rnk - 1"), "1 to 3"),
 }
 

@@ -430,6 +430,9 @@ _CTR_TIES = (
     (703, 3002, 1000, 20),
     (703, 3003, 1100, 33),
     (703, 3004, 1500, 15),
+    (704, 3301, 1001, 12),  # .011988: rounds to .0120 like 3302, so ranking on the rounded CTR ties them
+    (704, 3302, 1000, 12),  # .0120 exactly: first on the exact CTR although its id is higher
+    (704, 3303, 1000, 5),
 )
 
 
@@ -463,7 +466,11 @@ def _ctr_ties() -> Dataset:
     b.random_activity(users, date(2026, 11, 20), date(2026, 11, 22), per_user=(0, 3))
     for adv, camp, n, clicks in _CTR_TIES:
         b.impressions(adv, camp, CTR_DAY, n, clicks)
-    return b.build("ctr-ties", "hidden test 3: ties in click-through rate", tags=("ties", "per_group"))
+    return b.build(
+        "ctr-ties",
+        "hidden test 3: ties in click-through rate, and rates equal only once rounded",
+        tags=("ties", "per_group"),
+    )
 
 
 def _random_campaigns(

@@ -341,6 +341,7 @@ def _ranked(
     method: str = "row_number",
     tie_desc: bool = False,
     per_advertiser: bool = True,
+    rounded: bool = False,
 ) -> frozenset[tuple[int, int, int]]:
     """(advertiser, campaign, rank) of one variant of the ranking."""
     from fractions import Fraction
@@ -352,7 +353,10 @@ def _ranked(
             continue
         if not no_threshold and (n <= CTR_MIN_IMPRESSIONS if strict else n < CTR_MIN_IMPRESSIONS):
             continue
-        pool.append((c.advertiser, c.campaign, Fraction(k, n)))
+        ctr = Fraction(k, n)
+        if rounded:  # half up to 4 decimals, as ROUND does on these positive rates
+            ctr = Fraction(int(ctr * 10_000 + Fraction(1, 2)), 10_000)
+        pool.append((c.advertiser, c.campaign, ctr))
     groups: dict[int, list[tuple[int, int, Fraction]]] = defaultdict(list)
     for row in pool:
         groups[row[0] if per_advertiser else 0].append(row)
@@ -385,6 +389,11 @@ _CTR_MISTAKES: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("Ties in CTR are broken by the lower campaign_id (ORDER BY ctr DESC, campaign_id ASC).", {"tie_desc": True}),
     ("The top 3 is per advertiser: rank within PARTITION BY advertiser_id.", {"per_advertiser": False}),
+    (
+        "Rank on the exact clicks / impressions and round only the ctr you return: ranking on the rounded "
+        "value turns rates that differ in the fifth decimal into ties.",
+        {"rounded": True},
+    ),
 )
 
 
