@@ -22,7 +22,7 @@ ADVERSARIAL = yaml.safe_load((HERE / "adversarial.yaml").read_text())
 HERE2 = Path(__file__).parent / "heldout2"
 ANSWERS2 = yaml.safe_load((HERE2 / "answers.yaml").read_text())
 ADVERSARIAL += yaml.safe_load((HERE2 / "adversarial.yaml").read_text())
-KNOWN_TIES = {("heldout2", "product-reels-engagement"): "strong and medium both score 2.60"}
+KNOWN_TIES: dict[tuple[str, str], str] = {}  # the reels strong/medium tie closed when product sense stopped counting topic names
 HIRE = ("hire", "strong_hire")
 
 

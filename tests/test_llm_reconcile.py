@@ -64,10 +64,11 @@ def test_dimension_scores_follow_the_rubric_weights_not_the_model():
 def test_thin_evidence_holds_a_high_judge_to_deterministic_plus_one():
     ev = {"consumers-and-decisions": [span(WEAK_ON_TOPIC, "so advertisers can see how their ads are doing")]}
     report, det = run(WEAK_ON_TOPIC, [sample(all_levels(4), ev)])
-    assert det.dimensions["product_sense"].score == 2
-    assert report.dimensions["product_sense"].score == 3
+    d = det.dimensions["product_sense"].score
+    assert d is not None and d <= 2
+    assert report.dimensions["product_sense"].score == d + 1
     assert "llm_disagreement" in report.flags
-    assert "used 3 (deterministic + 1)" in report.dimensions["product_sense"].rationale
+    assert f"used {d + 1} (deterministic + 1)" in report.dimensions["product_sense"].rationale
 
 
 def test_substantial_evidence_lets_the_judge_stand_but_deterministic_caps_still_bind():
