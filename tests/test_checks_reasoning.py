@@ -57,6 +57,14 @@ def test_saying_when_the_decision_would_flip_adds_credit():
     assert "would flip" not in plain.detail
 
 
+def test_rejected_options_and_competing_asks_are_alternatives():
+    for text in (
+        "Iceberg tracks columns by id, so adding one is a metadata change. That's why I'd resist positional Hive schemas here.",
+        "The data scientists wanted every metric stored per user, while product wanted results within hours, because launches wait on them.",
+    ):
+        assert "1 choice(s) justified" in run("justified_choices", text).detail, text
+
+
 def test_states_costs():
     assert run("states_costs", JUSTIFIED).passed
     assert not run("states_costs", "We use Kafka and Spark and it works well for everyone.").passed
@@ -68,6 +76,7 @@ def test_costs_named_in_everyday_words():
         "That doubles storage, which I accept for simpler queries.",
         "The limitation is that only type widening works in place.",
         "Full snapshots are expensive to keep for a year.",
+        "Cost: wider rows and a month of duplicated fields.",
     ):
         assert run("states_costs", sentence).passed, sentence
     assert not run("states_costs", "The cost per click is reported to advertisers every hour.").passed

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import family_finding, ladder
+from evaluator.checks._match import family_finding, ladder, matching
 from evaluator.checks.registry import AnswerContext, Finding, check
 
 OPERATIONS = {
@@ -64,11 +64,29 @@ OPERATIONS = {
 }
 
 
+# What separates running a system from listing practices: a number on the check, a deadline on
+# the SLA, and what happens when it fires (the rubric's "DQ gates that block bad data").
+OPERATIONAL_SPECIFICS = [
+    r"\d[\d,.]*\s*(?:%|x\b|minutes?|mins?\b|hours?|h\b|days?|seconds?|s\b|am\b|pm\b|sigma|rows?|k\b|m\b)",
+    r"\b(?:block|blocks|blocked|halt|halts|pause|pauses|quarantin\w*|stop(?:s|ped)? publishing|fail(?:s)? the (?:job|build|run|dag)|"
+    r"roll(?:s|ed)? back|page(?:s|d)? (?:the )?(?:on-?call|owner|team)|gate(?:s|d)?|circuit[- ]breaker|hold(?:s)? (?:back|the)|"
+    r"fall(?:s)? back|restat\w*|re-?run\w*|replay\w*|runbook)\b",
+    r"\b(?:by|before) \d{1,2}(?::\d\d)?\s*(?:am|pm)?\b",
+    r"\bI (?:was|am) on[- ]call\b|\bwhen it fired\b|\bwoke\b",
+]
+
+
 @check("operations_coverage")
 def operations_coverage(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     """Owns the system after launch: SLA, monitoring and alerting, data-quality checks,
     backfills, on-call, lineage. A design that stops at the diagram is a mid-level answer."""
-    return family_finding(ctx.prose, OPERATIONS, [0.25, 0.5, 0.7, 0.85, 1.0], "operational practices", pass_at=2)
+    coverage = family_finding(ctx.prose, OPERATIONS, [0.25, 0.5, 0.7, 0.85, 1.0], "operational practices", pass_at=2)
+    ops = matching(ctx.prose, [p for family in OPERATIONS.values() for p in family])
+    specific = matching(ops, OPERATIONAL_SPECIFICS)
+    strength = 0.6 * coverage.strength + 0.4 * ladder(len(specific), [0.4, 0.7, 0.9, 1.0])
+    detail = f"{coverage.detail}; {len(specific)} stated with a threshold, a deadline or what happens when it fires"
+    evidence = sorted({*coverage.evidence, *specific[:2]}, key=lambda s: s.start)
+    return Finding(coverage.passed, strength, detail, evidence)
 
 
 _I_ACTION = re.compile(

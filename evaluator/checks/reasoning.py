@@ -42,6 +42,9 @@ ALTERNATIVE = [
     r"\b(?:went|go|going) with\b",
     r"\b(?:first|second|other|third|cheaper|simpler|safer) (?:option|choice|approach)\b",
     r"\b(?:had|have|face[sd]?) a (?:choice|decision)\b",
+    r"\b(?:I'?d|we'?d|I would|we would) (?:resist|avoid|reject|never use|steer away from)\b",
+    r"\b(?:wanted|asked for|pushed for)\b.{3,120}\b(?:while|whereas)\b",
+    r"\bsplit (?:it|the difference)\b|\bmiddle ground\b|\bcompromise\b",
 ]
 REASON = [
     r"\bbecause\b",
@@ -55,6 +58,7 @@ REASON = [
     r"\bthat way\b",
     r"\bas it\b",
     r"\bwhich is why\b",
+    r"\bthat'?s why\b",
 ]
 COST = [
     r"\bat the cost of\b",
@@ -89,6 +93,7 @@ COST = [
     r"\b(?:doubles|triples)\b",
     r"\b(?:expensive|costly|painful|slow) to\b",
     r"\b(?:wasteful|overhead)\b",
+    r"^(?:the )?(?:cost|price|catch|downside|drawback)s?\s*(?::|-|\u2013|\u2014)",
     r"\bnot free\b",
 ]
 # Evaluative words that, next to a named alternative, show the options were weighed.
@@ -127,7 +132,7 @@ def _justified(ctx: AnswerContext) -> tuple[list[Sentence], list[Sentence]]:
         def argued(s: Sentence) -> bool:
             # the reason often comes in the next sentence: "We chose X over Y. Y would cost ..."
             window = [s, following[s.start]] if s.start in following else [s]
-            return any(w.is_prose and any_match(w.text, REASON + COST + EVALUATION) for w in window)
+            return any((w is s or w.is_prose) and any_match(w.text, REASON + COST + EVALUATION) for w in window)
 
         justified = [s for s in alt if argued(s)]
         costed = matching(ctx.prose, COST)
