@@ -52,6 +52,21 @@ def test_duckdb_first() -> None:
     assert run.outcome.ok and run.dialect == "duckdb"
 
 
+def test_a_query_declared_presto_is_read_as_presto() -> None:
+    # Both engines accept this text; they disagree on integer / integer. A blind gold answer
+    # (g159) said "-- Presto" and was graded as DuckDB, so its truncated CTR passed.
+    body = "SELECT sum(CASE WHEN clicked THEN 1 ELSE 0 END) / count(*) AS ctr FROM ads_impressions"
+    for header in ("-- Presto\n", "/* trino */ ", "-- dialect: Presto, written for the interview\n"):
+        run = run_with_dialect(header + body, sample_dataset())
+        assert run.dialect == "presto" and "//" in run.sql, header
+        assert all(r[0] == 0 for r in run.outcome.rows)
+    plain = run_with_dialect(body, sample_dataset())
+    assert plain.dialect == "duckdb" and 0 < plain.outcome.rows[0][0] < 1
+    # a mention further down is not a declaration
+    later = run_with_dialect(body + "\n-- on Presto this would differ", sample_dataset())
+    assert later.dialect == "duckdb"
+
+
 def test_presto_reported_when_the_translation_ran() -> None:
     run = run_with_dialect("SELECT date_add('day', 1, signup_date) AS d FROM dim_users LIMIT 1", sample_dataset())
     assert run.outcome.ok and run.dialect == "presto"
