@@ -23,7 +23,10 @@ INJECTION = [
     r"\bignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding|your|other)\b.{0,40}\b(?:instructions?|prompts?|rules?|rubrics?|guidelines)",
     r"\bdisregard (?:all |any |the )?(?:previous|prior|above|earlier|your)\b",
     r"\b(?:note|message|instructions?|hint) (?:to|for) (?:the |any )?(?:grader|evaluator|reviewer|assessor|scorer|judge|AI|LLM|model|marker)\b",
-    r"\b(?:dear|hey|hi|attention|to the) (?:grader|evaluator|reviewer|assessor|AI|LLM|model|judge|marker)\b",
+    r"\b(?:dear|hey|hi|attention) (?:grader|evaluator|reviewer|assessor|AI|LLM|model|judge|marker)\b",
+    # "to the model" is ordinary ML prose ("passes the features to the model"; blind gold g060)
+    r"\bto the (?:grader|evaluator|reviewer|assessor|judge|marker)\b",
+    r"\b(?:note|message|instructions?) (?:to|for) the (?:AI|LLM|model)\b",
     r"\b(?:grader|evaluator|assessor|judge|scorer|AI|LLM|model)s?\s*[:,]\s*(?:please|you|give|score|rate|mark|assign|output)",
     r"\b(?:give|assign|award|rate|score|mark|grade)\s+(?:this|me|the (?:answer|response|candidate)|it)\b.{0,40}"
     r"\b(?:4|four|full marks?|top marks?|maximum|max|highest|perfect|strong[_ ]hire|10/10|5/5|4/4)\b",
@@ -151,21 +154,25 @@ def _answers_another_question(ctx: AnswerContext) -> str | None:
     """The title of a same-round question this answer covers far better than its own, if any.
 
     A strong answer to a neighbouring question shares the round's vocabulary, so the topic words
-    alone do not tell it apart; its coverage of the *other* question's key concepts does.
+    alone do not tell it apart; its coverage of the *other* question's key concepts does. It must
+    also talk about the other question's subject far more than its own: an answer to "measure a
+    feature" that picks a Reels feature covers the Reels question's concepts too, yet is on topic
+    (a blind gold answer, g147, was voided before this second condition).
     """
     from evaluator.bank import questions
 
     own = _coverage(ctx, ctx.question)
-    best: tuple[float, str] | None = None
+    best: tuple[float, Question] | None = None
     for q in questions(ctx.question.round):
         if q.id != ctx.question.id and q.concepts:
             cov = _coverage(ctx, q)
             if best is None or cov > best[0]:
-                best = (cov, q.title)
-    # Thresholds: no genuine answer among the 109 expert and held-out ones is flagged at these.
-    if best is not None and best[0] >= 0.45 and best[0] >= own + 0.2:
-        return best[1]
-    return None
+                best = (cov, q)
+    if best is None or best[0] < 0.45 or best[0] < own + 0.2:
+        return None
+    own_topic = len(matching(ctx.sentences, ctx.question.topic_patterns))
+    other_topic = len(matching(ctx.sentences, best[1].topic_patterns))
+    return best[1].title if other_topic >= 2 * max(1, own_topic) else None
 
 
 _TERM = re.compile(
