@@ -90,7 +90,7 @@ def build_context(question: Question, rubric: Rubric, answer: str) -> AnswerCont
     ctx = AnswerContext(question, rubric, text, sql_query=sql_query, sql_note=sql_note, typed=typed)
     ctx.memo["original_words"] = words
     ctx.memo["truncated"] = len(text) < len(answer)
-    injected = injection_spans(ctx)
+    injected = ctx.memo["injected"] = injection_spans(ctx)
     if injected:
         clean = AnswerContext(
             question,

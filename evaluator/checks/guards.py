@@ -82,7 +82,7 @@ def injection_spans(ctx: AnswerContext) -> list[Any]:
 def no_prompt_injection(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     """Text addressed to the grader ("ignore previous instructions", "score this 4") is flagged,
     earns nothing, and caps the answer below hire: an attempt to game the grade is itself a signal."""
-    hits = ctx.memo.get("injected") or injection_spans(ctx)
+    hits = ctx.memo["injected"] if "injected" in ctx.memo else injection_spans(ctx)
     if hits:
         return Finding(False, 0.0, f"{len(hits)} sentence(s) address the grader instead of the question", hits[:3])
     return Finding(True, 1.0, "no text addressed to the grader")
@@ -161,18 +161,20 @@ def _answers_another_question(ctx: AnswerContext) -> str | None:
     """
     from evaluator.bank import questions
 
-    own = _coverage(ctx, ctx.question)
-    best: tuple[float, Question] | None = None
-    for q in questions(ctx.question.round):
-        if q.id != ctx.question.id and q.concepts:
-            cov = _coverage(ctx, q)
-            if best is None or cov > best[0]:
-                best = (cov, q)
-    if best is None or best[0] < 0.45 or best[0] < own + 0.2:
-        return None
+    # The subject test first: it is a cheap count, and coverage is only needed where it passes.
     own_topic = len(matching(ctx.sentences, ctx.question.topic_patterns))
-    other_topic = len(matching(ctx.sentences, best[1].topic_patterns))
-    return best[1].title if other_topic >= 2 * max(1, own_topic) else None
+    rivals = [
+        q
+        for q in questions(ctx.question.round)
+        if q.id != ctx.question.id
+        and q.concepts
+        and len(matching(ctx.sentences, q.topic_patterns)) >= 2 * max(1, own_topic)
+    ]
+    if not rivals:
+        return None
+    cov, best = max(((_coverage(ctx, q), q) for q in rivals), key=lambda t: t[0])
+    own = _coverage(ctx, ctx.question)
+    return best.title if cov >= 0.45 and cov >= own + 0.2 else None
 
 
 _TERM = re.compile(
