@@ -4,6 +4,8 @@ import pytest
 
 from evaluator.calibration import evaluate, load_gold, quadratic_weighted_kappa, run_calibration, spearman
 
+pytest_plugins = ["llm_fixtures"]  # the llm_env fixture: a local OpenAI-compatible server
+
 
 def test_qwk_perfect_and_chance():
     assert quadratic_weighted_kappa([1, 2, 3, 4], [1, 2, 3, 4]) == pytest.approx(1.0)
@@ -164,3 +166,25 @@ def test_shipped_second_ratings_load():
 
     raters, problems = load_second_raters()
     assert not problems and raters and len(raters[0].ratings) >= 80
+
+
+def test_llm_mode_is_reported_beside_deterministic_when_a_judge_is_configured(tmp_path, llm_env):
+    # Through the real openai client and LangChain against the local fake server: one judge call
+    # per gold answer, and the LLM figures come out as a second mode next to the deterministic one.
+    from fake_openai import echo_judge
+
+    from evaluator.calibration import gold_dir
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for f in sorted(gold_dir().glob("g00[1-3]*.yaml")):
+        (gold / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    server = llm_env(echo_judge(3))
+    result = run_calibration(offline=False, folder=gold, raters=tmp_path / "none")
+    assert [m.mode for m in result.modes] == ["deterministic", "llm"]
+    assert len(server.chat_requests) == 3
+    llm = result.modes[1]
+    assert len(llm.cases) == 3 and {d.dimension for d in llm.dimensions} == {"scale", "product_sense", "ownership", "tradeoffs"}
+    assert "== llm mode ==" in result.summary_text()
+    offline = run_calibration(offline=True, folder=gold, raters=tmp_path / "none")
+    assert [m.mode for m in offline.modes] == ["deterministic"] and len(server.chat_requests) == 3
