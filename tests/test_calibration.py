@@ -27,19 +27,19 @@ def test_spearman():
 
 
 def test_deterministic_agreement_does_not_regress():
-    # Measured with `mockloop calibrate --offline --split development` on the 119 development
-    # answers (expert panel): QWK scale 0.78, product_sense 0.75, ownership 0.78, tradeoffs 0.70;
-    # Spearman 0.85. Floors sit 0.04 below; raise them as the evaluator improves. Holdout and
+    # Measured with `mockloop calibrate --offline --split development` on the 199 development
+    # answers (expert panel): QWK scale 0.77, product_sense 0.69, ownership 0.79, tradeoffs 0.67;
+    # Spearman 0.83. Floors sit 0.04 below; raise them as the evaluator improves. Holdout and
     # coaches' files are left out so that adding one cannot fail the build.
     gold, problems = load_gold()
     assert not problems
     mode = evaluate([g for g in gold if g.group == "development"], offline=True)
     qwk = {d.dimension: d.qwk for d in mode.dimensions}
-    assert qwk["scale"] >= 0.74
-    assert qwk["product_sense"] >= 0.71
-    assert qwk["ownership"] >= 0.74
-    assert qwk["tradeoffs"] >= 0.66
-    assert mode.spearman_overall >= 0.81
+    assert qwk["scale"] >= 0.73
+    assert qwk["product_sense"] >= 0.65
+    assert qwk["ownership"] >= 0.75
+    assert qwk["tradeoffs"] >= 0.63
+    assert mode.spearman_overall >= 0.79
 
 
 def test_coach_override_joins_the_gold_set_as_a_new_file(tmp_path):

@@ -65,6 +65,18 @@ def test_rejected_options_and_competing_asks_are_alternatives():
         assert "1 choice(s) justified" in run("justified_choices", text).detail, text
 
 
+def test_choices_argued_without_because():
+    # Blind gold g177 never says "because": its arguments are "easier, but saves nothing" and
+    # "at the cost that ...". Plain connectives count as reasons and evaluations.
+    text = (
+        "Shared table vs a shared library each team runs. The library would have been politically easier, "
+        "but it saves nothing on compute. I went for the shared table, at the cost that now one job is a "
+        "single point of failure for three teams."
+    )
+    assert "1 choice(s) justified" in run("justified_choices", text).detail
+    assert run("states_costs", text).passed
+
+
 def test_states_costs():
     assert run("states_costs", JUSTIFIED).passed
     assert not run("states_costs", "We use Kafka and Spark and it works well for everyone.").passed

@@ -59,9 +59,13 @@ REASON = [
     r"\bas it\b",
     r"\bwhich is why\b",
     r"\bthat'?s why\b",
+    # plain connectives of purpose and consequence, as people speak in an interview
+    r"\bso (?:they|we|I|each|every|no one|nobody|nothing)\b",
+    r"\bto (?:limit|keep|reduce|protect|cut|make sure)\b",
+    r"\botherwise\b",
 ]
 COST = [
-    r"\bat the cost of\b",
+    r"\bat the cost (?:of|that)\b",
     r"\bthe cost is\b",
     r"\bcost(?:s)? (?:us|more)\b",
     r"\bdownside\b",
@@ -85,7 +89,9 @@ COST = [
     r"\bbut\b.{0,40}\b(?:would|risks?|lose|loses|costs?|slow|drops?|breaks?|harder|more expensive)\b",
     # a price named in everyday words: "The cost: ...", "what we give up", "twice the rows"
     r"\bthe (?:cost|price|catch|downside|limitation|penalty)s?\b\s*(?::|-|\u2013|\u2014|is|are|here|being)",
-    r"\bcosts? (?:\w+ ){0,2}(?:time|money|storage|compute|complexity|latency|effort)\b",
+    r"\bcosts? (?:\w+ ){0,3}(?:time|money|storage|compute|complexity|latency|effort)\b",
+    r"\bsingle point of failure\b",
+    r"\bslightly (?:wider|bigger|larger|slower|more|less)\b",
     r"\blimitations?\b",
     r"\bwhat (?:we|I|you) (?:lose|give up|pay)\b",
     r"\b(?:I|we)(?:'d| would| will) (?:lose|pay|give up|accept|eat)\b",
@@ -99,7 +105,8 @@ COST = [
 # Evaluative words that, next to a named alternative, show the options were weighed.
 EVALUATION = [
     r"\b(?:bad|worse|better|best|risk\w*|expensive|cheap\w*|fragile|painful|hurt\w*|safer|simpler|faster|slower|costly|"
-    r"overkill|downside|upside|benefits?|advantages?|disadvantages?|pros|cons|wins?|won|loses?|lost|too (?:slow|late|expensive|risky))\b",
+    r"overkill|downside|upside|benefits?|advantages?|disadvantages?|pros|cons|wins?|won|loses?|lost|too (?:slow|late|expensive|risky)|"
+    r"easier|harder|saves?|saved|saving|wasted?)\b",
 ]
 
 
