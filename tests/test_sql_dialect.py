@@ -62,9 +62,20 @@ def test_a_query_declared_presto_is_read_as_presto() -> None:
         assert all(r[0] == 0 for r in run.outcome.rows)
     plain = run_with_dialect(body, sample_dataset())
     assert plain.dialect == "duckdb" and 0 < plain.outcome.rows[0][0] < 1
-    # a mention further down is not a declaration
+    # a mention further down, or a remark that only mentions Presto, is not a declaration
     later = run_with_dialect(body + "\n-- on Presto this would differ", sample_dataset())
     assert later.dialect == "duckdb"
+    for remark in ("-- Presto-style functions avoided; this runs on DuckDB\n", "-- presto would truncate, so I cast\n"):
+        assert run_with_dialect(remark + body, sample_dataset()).dialect == "duckdb", remark
+
+
+def test_banner_comments_before_the_declaration() -> None:
+    # A regex version of this scan backtracked exponentially: two 20-dash banners took a minute.
+    from evaluator.sql.dialect import declared_presto
+
+    banner = ("-- " + "-" * 40 + "\n") * 50
+    assert not declared_presto(banner + "SELECT 1")
+    assert declared_presto(banner + "-- Presto\n" + "/* top 3 per advertiser */\nSELECT 1")
 
 
 def test_presto_reported_when_the_translation_ran() -> None:

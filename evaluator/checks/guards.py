@@ -24,9 +24,10 @@ INJECTION = [
     r"\bdisregard (?:all |any |the )?(?:previous|prior|above|earlier|your)\b",
     r"\b(?:note|message|instructions?|hint) (?:to|for) (?:the |any )?(?:grader|evaluator|reviewer|assessor|scorer|judge|AI|LLM|model|marker)\b",
     r"\b(?:dear|hey|hi|attention) (?:grader|evaluator|reviewer|assessor|AI|LLM|model|judge|marker)\b",
-    # "to the model" is ordinary ML prose ("passes the features to the model"; blind gold g060)
-    r"\bto the (?:grader|evaluator|reviewer|assessor|judge|marker)\b",
-    r"\b(?:note|message|instructions?) (?:to|for) the (?:AI|LLM|model)\b",
+    # "to the model" is ordinary ML prose ("passes the features to the model"; blind gold g060),
+    # so it counts only as a salutation: at the start of a sentence or followed by ":"
+    r"\bto the (?:grader|evaluator|reviewer|assessor|judge|marker|AI|LLM)\b",
+    r"^to the model\b|\bto the model\s*:",
     r"\b(?:grader|evaluator|assessor|judge|scorer|AI|LLM|model)s?\s*[:,]\s*(?:please|you|give|score|rate|mark|assign|output)",
     r"\b(?:give|assign|award|rate|score|mark|grade)\s+(?:this|me|the (?:answer|response|candidate)|it)\b.{0,40}"
     r"\b(?:4|four|full marks?|top marks?|maximum|max|highest|perfect|strong[_ ]hire|10/10|5/5|4/4)\b",
@@ -137,7 +138,7 @@ def on_topic(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
         )
     if not hits:
         return Finding(False, 0.0, "nothing in the answer addresses this question's topic")
-    other = _answers_another_question(ctx)
+    other = _answers_another_question(ctx, len(hits))
     if other is not None:
         return Finding(False, 0.0, f"this reads as an answer to another question: {other}")
     return Finding(True, 1.0, f"{len(hits)} sentence(s) on the question's topic", hits[:1])
@@ -150,30 +151,26 @@ def _coverage(ctx: AnswerContext, question: Question) -> float:
     return sum(c.weight for c in question.concepts if first_match(ctx.prose, c.patterns) is not None) / total
 
 
-def _answers_another_question(ctx: AnswerContext) -> str | None:
+def _answers_another_question(ctx: AnswerContext, own_topic: int) -> str | None:
     """The title of a same-round question this answer covers far better than its own, if any.
 
     A strong answer to a neighbouring question shares the round's vocabulary, so the topic words
-    alone do not tell it apart; its coverage of the *other* question's key concepts does. It must
-    also talk about the other question's subject far more than its own: an answer to "measure a
-    feature" that picks a Reels feature covers the Reels question's concepts too, yet is on topic
-    (a blind gold answer, g147, was voided before this second condition).
+    alone do not tell it apart; its coverage of the *other* question's key concepts does. When the
+    answer also covers half of its own question's concepts, it must talk about the other
+    question's subject at least twice as often as its own: an answer to "measure a feature" that
+    picks a Reels feature covers the Reels question's concepts too, yet is on topic (a blind gold
+    answer, g147, was voided before this condition). ``own_topic`` is how many sentences match
+    the question's own topic patterns.
     """
     from evaluator.bank import questions
 
-    # The subject test first: it is a cheap count, and coverage is only needed where it passes.
-    own_topic = len(matching(ctx.sentences, ctx.question.topic_patterns))
-    rivals = [
-        q
-        for q in questions(ctx.question.round)
-        if q.id != ctx.question.id
-        and q.concepts
-        and len(matching(ctx.sentences, q.topic_patterns)) >= 2 * max(1, own_topic)
-    ]
-    if not rivals:
-        return None
-    cov, best = max(((_coverage(ctx, q), q) for q in rivals), key=lambda t: t[0])
     own = _coverage(ctx, ctx.question)
+    others = [q for q in questions(ctx.question.round) if q.id != ctx.question.id and q.concepts]
+    if own >= 0.5:  # the subject test first: a cheap count, and coverage only where it passes
+        others = [q for q in others if len(matching(ctx.sentences, q.topic_patterns)) >= 2 * max(1, own_topic)]
+    if not others:
+        return None
+    cov, best = max(((_coverage(ctx, q), q) for q in others), key=lambda t: t[0])
     return best.title if cov >= 0.45 and cov >= own + 0.2 else None
 
 

@@ -164,18 +164,46 @@ def duckdb_portable(sql: str) -> str:
         return sql
 
 
-_DECLARED = re.compile(
-    r"\A(?:\s*(?:--[^\n]*|/\*.*?\*/))*?\s*(?:--|/\*)\s*(?:dialect\s*[:=]\s*)?(presto|trino)\b", re.I | re.S
+_DECLARATION = re.compile(
+    r"^(?:dialect\s*[:=]\s*(?:presto|trino)\b"
+    r"|(?:presto|trino)(?:\s+(?:sql|dialect|syntax))?\s*(?:[.:,;)]|$)"
+    r"|.*\b(?:written|runs?|tested) (?:for|on|in|against) (?:presto|trino)\b)",
+    re.I,
 )
 
 
+def _leading_comments(sql: str) -> list[str]:
+    """The text of the comments before the first statement (a plain scan: no regex can backtrack
+    over banner lines of dashes)."""
+    out: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        if sql[i].isspace():
+            i += 1
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            end = n if end < 0 else end
+            out.append(sql[i:end].lstrip("-").strip())
+            i = end
+        elif sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            end = n if end < 0 else end
+            out.append(sql[i + 2 : end].strip(" *\t\n"))
+            i = end + 2
+        else:
+            break
+    return out
+
+
 def declared_presto(sql: str) -> bool:
-    """Whether a comment before the query says it is Presto or Trino ("-- Presto").
+    """Whether a comment before the query declares it Presto or Trino ("-- Presto",
+    "/* dialect: trino */", "-- written for Presto"); a remark that merely mentions Presto
+    ("-- Presto would truncate this, so I cast") is not a declaration.
 
     Taking the candidate at their word matters where both engines accept the text but disagree
     on the result: ``clicks / impressions`` of two integers is a fraction on DuckDB and 0 on Presto.
     """
-    return _DECLARED.match(sql) is not None
+    return any(_DECLARATION.match(c) for c in _leading_comments(sql))
 
 
 def run_with_dialect(sql: str, dataset: Dataset, limits: Limits = DEFAULT_LIMITS) -> DialectRun:
