@@ -82,7 +82,7 @@ class HumanAgreement(BaseModel):
     answers: int
     dimensions: list[DimensionAgreement]
     spearman_overall: float | None
-    recommendation_agreement: float
+    recommendation_agreement: float | None
     sql_label_agreement: float | None
 
 
@@ -99,10 +99,9 @@ class CalibrationResult(BaseModel):
         for h in self.human_human:
             qwks = ", ".join(f"{d.dimension} {'n/a' if d.qwk is None else f'{d.qwk:.2f}'}" for d in h.dimensions)
             sql = "" if h.sql_label_agreement is None else f"; SQL labels agree {h.sql_label_agreement:.2f}"
-            lines.append(
-                f"human-human (expert panel vs {h.rater}, {h.answers} answers): QWK {qwks}; "
-                f"recommendations agree {h.recommendation_agreement:.2f}{sql}"
-            )
+            agree = h.recommendation_agreement
+            rec = "" if agree is None else f"; recommendations agree {agree:.2f}"
+            lines.append(f"human-human (expert panel vs {h.rater}, {h.answers} answers): QWK {qwks}{rec}{sql}")
         for m in self.modes:
             lines.append(f"\n== {m.mode} mode ==")
             lines.append(f"{'dimension':15} {'n':>3} {'QWK':>6} {'exact':>6} {'+-1':>6} {'bias':>6}")
@@ -152,7 +151,7 @@ def _earlier_override(folder: Path, coach: str, question_id: str, answer: str) -
             continue
         if (
             isinstance(data, dict)
-            and data.get("grader") == f"coach:{coach}"
+            and str(data.get("grader", "")).casefold() == f"coach:{coach}".casefold()
             and data.get("question_id") == question_id
             and _same_text(str(data.get("answer", "")), answer)
         ):
@@ -381,18 +380,20 @@ def human_agreement(gold: list[GoldAnswer], rater: SecondRater) -> HumanAgreemen
     """The expert panel's scores against ``rater``'s on the answers both scored."""
     experts = {g.id: g for g in gold if g.grader == "expert-panel"}
     pairs: dict[Dimension, list[tuple[int, int]]] = {d: [] for d in DIMENSIONS}
-    both = [(experts[r.id], r) for r in rater.ratings if r.id in experts]
+    ratings = {r.id: r for r in rater.ratings}  # a repeated id counts once (the last rating)
+    both = [(experts[i], r) for i, r in ratings.items() if i in experts]
     if not both:
         return None
     overall_e: list[float] = []
     overall_r: list[float] = []
     for g, r in both:
         rubric = rubric_for(get_question(g.question_id).round)
-        for d, s in g.scores.items():
-            if d in r.scores and d in rubric.dimensions:
-                pairs[d].append((s.score, r.scores[d]))
-        overall_e.append(overall(rubric, {d: s.score for d, s in g.scores.items() if d in rubric.dimensions}).score)
-        overall_r.append(overall(rubric, {d: v for d, v in r.scores.items() if d in rubric.dimensions}).score)
+        common = [d for d in rubric.dimensions if d in g.scores and d in r.scores]
+        for d in common:
+            pairs[d].append((g.scores[d].score, r.scores[d]))
+        if common:  # overall scores over the same dimensions on both sides
+            overall_e.append(overall(rubric, {d: g.scores[d].score for d in common}).score)
+            overall_r.append(overall(rubric, {d: r.scores[d] for d in common}).score)
     recs = [(g.recommendation, r.recommendation) for g, r in both if g.recommendation and r.recommendation]
     sql = [(g.sql_correct, r.sql_correct) for g, r in both if g.sql_correct is not None and r.sql_correct is not None]
     return HumanAgreement(
@@ -400,7 +401,7 @@ def human_agreement(gold: list[GoldAnswer], rater: SecondRater) -> HumanAgreemen
         answers=len(both),
         dimensions=[agreement(d, pairs[d]) for d in DIMENSIONS if pairs[d]],
         spearman_overall=spearman(overall_e, overall_r),
-        recommendation_agreement=sum(a == b for a, b in recs) / len(recs) if recs else 0.0,
+        recommendation_agreement=sum(a == b for a, b in recs) / len(recs) if recs else None,
         sql_label_agreement=sum(a == b for a, b in sql) / len(sql) if sql else None,
     )
 

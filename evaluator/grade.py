@@ -79,15 +79,25 @@ def bounded(answer: str, max_words: int = MAX_WORDS, max_chars: int = MAX_CHARS)
 def build_context(question: Question, rubric: Rubric, answer: str) -> AnswerContext:
     """Context with the bounded prefix, SQL parts split out, and grader-addressed text excluded."""
     typed, words = bounded(answer)
-    text = fold_typography(typed, quotes=question.round != "sql")
-    sql_query = sql_note = None
+    sql_query = sql_note = query_span = None
     if question.round == "sql":
-        from evaluator.sql.answer import answer_layout, split_sql_answer
+        from evaluator.sql.answer import answer_layout, note_text
 
-        _, sql_note = split_sql_answer(text)
-        start, end = answer_layout(text).query
-        sql_query = typed[start:end]  # run exactly what was typed
+        # Laid out on the text as typed (a curly quote inside a literal must not change the
+        # lexing); only the prose about the query is folded, the query runs exactly as typed.
+        layout = answer_layout(typed)
+        chars = list(typed)
+        for a, b in layout.note_regions():
+            chars[a:b] = fold_typography(typed[a:b])
+        text = "".join(chars)
+        query_span = layout.query
+        sql_query = typed[query_span[0] : query_span[1]]
+        sql_note = note_text(text, layout)
+    else:
+        text = fold_typography(typed)
     ctx = AnswerContext(question, rubric, text, sql_query=sql_query, sql_note=sql_note, typed=typed)
+    if query_span is not None:
+        ctx.memo["sql_query_span"] = query_span
     ctx.memo["original_words"] = words
     ctx.memo["truncated"] = len(text) < len(answer)
     injected = ctx.memo["injected"] = injection_spans(ctx)

@@ -181,12 +181,11 @@ def fold_typography(text: str, quotes: bool = True) -> str:
 
     Editors and phones type "I’d", "10×" and "1–2 TB"; the checks' phrasings are written in
     ASCII, so without this an answer's score would depend on its author's keyboard. ``quotes``
-    is off for SQL answers, where a curly quote inside a string literal must stay what it is.
+    can be turned off; SQL answers fold only their notes and comments (``grade.build_context``).
     """
     return text.translate(_FOLD_ALL if quotes else _FOLD_NO_QUOTES)
 
 
 def normalise_quote(text: str) -> str:
     """Whitespace and quote characters folded, for comparing quotes with the answer."""
-    table = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
-    return re.sub(r"\s+", " ", text.translate(table)).strip()
+    return re.sub(r"\s+", " ", fold_typography(text)).strip()

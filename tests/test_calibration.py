@@ -115,6 +115,8 @@ def test_a_coach_scoring_the_same_answer_twice_replaces_rather_than_duplicates(t
         # whitespace differences do not make it a different answer
         record_override("product-dau-drop", answer.replace(" ", "  "), {"tradeoffs": GoldScore(score=3)},
                         coach="Ana", folder=tmp_path)
+    with pytest.raises(DuplicateOverride):  # the same coach, typed in another case
+        record_override("product-dau-drop", answer, {"tradeoffs": GoldScore(score=3)}, coach="ana", folder=tmp_path)
     again = record_override("product-dau-drop", answer, {"tradeoffs": GoldScore(score=3)}, coach="Ana",
                             folder=tmp_path, replace=True)
     assert again == first
@@ -188,3 +190,21 @@ def test_llm_mode_is_reported_beside_deterministic_when_a_judge_is_configured(tm
     assert "== llm mode ==" in result.summary_text()
     offline = run_calibration(offline=True, folder=gold, raters=tmp_path / "none")
     assert [m.mode for m in offline.modes] == ["deterministic"] and len(server.chat_requests) == 3
+
+
+def test_a_rater_without_recommendations_reports_none_not_zero(tmp_path):
+    import yaml
+
+    from evaluator.calibration import gold_dir
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    f = next(gold_dir().glob("g001-*.yaml"))
+    (gold / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    raters = tmp_path / "raters"
+    raters.mkdir()
+    rating = {"id": "g001", "scores": {"scale": 3, "tradeoffs": 2}}
+    (raters / "r.yaml").write_text(yaml.safe_dump({"rater": "r", "ratings": [rating, rating]}))
+    (human,) = run_calibration(offline=True, folder=gold, raters=raters).human_human
+    assert human.recommendation_agreement is None and human.answers == 1  # the repeated id counts once
+    assert {d.dimension for d in human.dimensions} == {"scale", "tradeoffs"}

@@ -77,6 +77,18 @@ def test_choices_argued_without_because():
     assert run("states_costs", text).passed
 
 
+def test_lists_and_look_alikes_earn_no_trade_off_credit():
+    labels = "Kafka vs Kinesis: Kafka cheaper. Flink vs Spark: Flink faster. Iceberg vs Hive: Iceberg better."
+    assert "0 choice(s) justified" in run("justified_choices", labels).detail
+    for sentence in (
+        "The price is shown to the advertiser in the dashboard.",
+        "When traffic doubles we add nodes.",
+        "The limitations of the dashboard are listed in the docs.",
+    ):
+        assert not run("states_costs", sentence).passed, sentence
+    assert "0 choice(s)" in run("justified_choices", "The ids go with the events and it is better for the joins.").detail
+
+
 def test_states_costs():
     assert run("states_costs", JUSTIFIED).passed
     assert not run("states_costs", "We use Kafka and Spark and it works well for everyone.").passed

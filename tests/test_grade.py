@@ -168,12 +168,23 @@ def test_typography_does_not_change_the_grade_and_evidence_is_quoted_as_typed():
     assert all(q in typed for q in quotes)
 
 
-def test_sql_runs_exactly_what_was_typed():
-    # A curly quote inside a string literal is data, not typography: the query keeps it.
-    query = "SELECT campaign_id FROM ads_events WHERE event_type = \u2018click\u2019 \u2014 note"
+def test_sql_runs_exactly_what_was_typed_and_its_note_is_folded():
+    # A curly quote or a dash inside the query is data, not typography: the query keeps it. The
+    # note after "---" is prose, folded like any answer ("I’d" matches "I'd").
     from evaluator.bank import rubric_for
+    from evaluator.checks import run_check
     from evaluator.grade import build_context
 
-    q = get_question("sql-top-campaigns-ctr")
-    ctx = build_context(q, rubric_for("sql"), query)
-    assert "\u2018click\u2019" in ctx.sql_query and ctx.as_typed == query
+    query = "SELECT campaign_id FROM ads_impressions WHERE note = ‘top–3’ -- top–3 per advertiser"
+    note = "\n---\nIf this ran hourly I’d serve it from the streaming aggregates and accept late clicks."
+    ctx = build_context(get_question("sql-top-campaigns-ctr"), rubric_for("sql"), query + note)
+    assert ctx.sql_query == query
+    assert "I'd serve" in (ctx.sql_note or "")
+    assert run_check("sql_tradeoff_note", ctx, {}).passed
+
+
+def test_long_digit_runs_are_graded_like_any_answer():
+    # Unanchored `\d+...` patterns made a 30,000-digit run take over a minute (quadratic
+    # backtracking in several checks); anchored and possessive, it grades in milliseconds.
+    report = grade("We partition by day. " + "7" * 30_000 + " events.")
+    assert report.overall.recommendation == "strong_no_hire"

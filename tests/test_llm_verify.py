@@ -25,6 +25,15 @@ def test_whitespace_and_quote_characters_fold_but_evidence_is_exact():
     assert span.text == "We’d partition by “event_date” and cluster by campaign_id — because advertisers"
 
 
+def test_multiplication_sign_and_non_breaking_characters_fold_too():
+    # The judge sees the answer as typed and may quote it in ASCII.
+    answer = "Hot keys get 10\u00d7 the average load, so we pre\u2011aggregate per\u00a0campaign."
+    index = AnswerIndex(answer)
+    for quote in ("10x the average load", "pre-aggregate per campaign"):
+        span = index.find(quote)
+        assert span is not None and span.text == answer[span.start : span.end], quote
+
+
 def test_collapsed_whitespace_maps_to_the_original_span():
     idx = AnswerIndex(ANSWER)
     (span,) = verify_quotes(["600B events/day, roughly 7M events/s."], idx).verified

@@ -108,6 +108,14 @@ def test_empty_answer_fails() -> None:
 # --------------------------------------------------------------------------- sql_partition_filter
 
 
+def test_partition_evidence_survives_typography_in_the_query() -> None:
+    # The comments are folded for matching; the evidence still comes from the answer as typed.
+    sql = "-- reels \u2013 not feed, one week\n" + GOOD_REELS
+    finding, c = check("sql_partition_filter", REELS, sql)
+    assert finding.passed and finding.evidence
+    assert all(c.quote(e) in sql for e in finding.evidence)
+
+
 def test_partition_filter_found_with_evidence() -> None:
     finding, c = check("sql_partition_filter", REELS, GOOD_REELS)
     assert finding.passed and finding.strength == 1.0
@@ -235,6 +243,13 @@ def test_tradeoffs_argued_in_plain_words_count() -> None:
     ):
         finding, _ = check("sql_tradeoff_note", REELS, GOOD_REELS + "---\n" + note)
         assert finding.passed, note
+
+
+def test_describing_the_query_is_not_a_trade_off() -> None:
+    finding, _ = check(
+        "sql_tradeoff_note", REELS, GOOD_REELS + "---\nThe query would return the users per week, so it answers the question."
+    )
+    assert not finding.passed
 
 
 def test_tradeoff_alternative_without_cost_is_weak() -> None:

@@ -52,7 +52,7 @@ _BYTES = {
 _PER_SEC = r"(?:/\s?s(?:ec)?\b|per\s+sec(?:ond)?s?|a\s+sec(?:ond)?|each\s+second|\s?qps|\s?rps|\s?eps)"
 _PER_DAY = r"(?:/\s?d(?:ay)?\b|per\s+day|a\s+day|each\s+day|daily|every\s+day|/24h)"
 _PER_YEAR = r"(?:/\s?y(?:ea)?r\b|per\s+year|a\s+year|each\s+year|yearly|annually|every\s+year)"
-_NUM = r"(?<![\w.])(~|about\s+|around\s+|roughly\s+|approx(?:imately|\.)?\s*)?(\d+(?:[.,]\d+)*)\s*"
+_NUM = r"(?<![\w.])(~|about\s+|around\s+|roughly\s+|approx(?:imately|\.)?\s*)?(\d++(?:[.,]\d++)*+)\s*"
 _NUM += r"(k|thousand|mm|mn|m|million|millions|bn|b|billion|billions|t|trillion|trillions)?\b"
 _QUANTITY = re.compile(
     _NUM
@@ -240,7 +240,8 @@ def derivation_consistent(ctx: AnswerContext, params: Mapping[str, Any]) -> Find
     users = [q for q in qs if q.kind == "users"]
     per_day = [q for q in qs if q.kind == "events" and q.per == "day"]
     per_user = re.compile(
-        r"(\d+(?:\.\d+)?)\s*(?:events?|actions?|impressions?)?\s*(?:per|/|a|each)\s*(?:user|person|dau)", re.I
+        r"(?<![\d.])(\d++(?:\.\d+)?)\s*(?:events?|actions?|impressions?)?\s*(?:per|/|a|each)\s*(?:user|person|dau)",
+        re.I,
     )
     for s in ctx.sentences:
         m = per_user.search(s.text)

@@ -67,7 +67,7 @@ OPERATIONS = {
 # What separates running a system from listing practices: a number on the check, a deadline on
 # the SLA, and what happens when it fires (the rubric's "DQ gates that block bad data").
 OPERATIONAL_SPECIFICS = [
-    r"\d[\d,.]*\s*(?:%|x\b|minutes?|mins?\b|hours?|h\b|days?|seconds?|s\b|am\b|pm\b|sigma|rows?|k\b|m\b)",
+    r"(?<![\d,.])\d[\d,.]*+\s*(?:%|x\b|minutes?|mins?\b|hours?|h\b|days?|seconds?|s\b|am\b|pm\b|sigma|rows?|k\b|m\b)",
     r"\b(?:block|blocks|blocked|halt|halts|pause|pauses|quarantin\w*|stop(?:s|ped)? publishing|fail(?:s)? the (?:job|build|run|dag)|"
     r"roll(?:s|ed)? back|page(?:s|d)? (?:the )?(?:on-?call|owner|team)|gate(?:s|d)?|circuit[- ]breaker|hold(?:s)? (?:back|the)|"
     r"fall(?:s)? back|restat\w*|re-?run\w*|replay\w*|runbook)\b",
@@ -125,7 +125,7 @@ _RESULT_WORDS = re.compile(
     re.IGNORECASE,
 )
 _MEASURE = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:%|percent|x\b|times\b|hours?|hrs?|h\b|minutes?|mins?|seconds?|days?|weeks?|months?|teams?|"
+    r"(?<![\d.])\d++(?:\.\d+)?\s*(?:%|percent|x\b|times\b|hours?|hrs?|h\b|minutes?|mins?|seconds?|days?|weeks?|months?|teams?|"
     r"pipelines?|tables?|jobs?|dashboards?|incidents?|pages?|engineers?|users?|\$|k\b|m\b|tb|gb|pb)|\$\s?\d",
     re.IGNORECASE,
 )
@@ -291,7 +291,7 @@ _WHO = (
     r"\b(?:advertisers?|users?|customers?|executives?|leadership|analysts?|consumers?|stakeholders?|partners?|"
     r"finance|sales|managers?|downstream|dashboards?|teams?|clients?|creators?|operators?)\b"
 )
-_SIZE = r"(?:\$\s?\d|\d[\d,.]*\s*(?:%|k\b|m\b|million|billion|thousand|hours?|days?|weeks?|users|advertisers|teams|dashboards|people))"
+_SIZE = r"(?:\$\s?\d|(?<![\d,.])\d[\d,.]*+\s*(?:%|k\b|m\b|million|billion|thousand|hours?|days?|weeks?|users|advertisers|teams|dashboards|people))"
 IMPACT = {
     "who was affected": [_WHO + r".{0,80}\b(?:affect|impact|hit|broke|depend|rel(?:y|ied)|saw|lost|blocked|wrong|stale|missed)",
                          r"\b(?:affect|impact|hit|broke|blocked)\w*\b.{0,80}" + _WHO, r"\bblast radius\b"],

@@ -6,6 +6,7 @@ of an argument ("X instead of Y because Z, at the cost of W"), not for product n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,7 +40,7 @@ ALTERNATIVE = [
     r"\bpick(?:ed)?\b.*\bover\b",
     r"\b(?:we|I) could\b.{3,120}\bor\b",
     r"^or (?:we|I) could\b",
-    r"\b(?:went|go|going) with\b",
+    r"\b(?:I|we)(?:'d| would| will| am| are)? (?:went|go|going) with\b",
     r"\b(?:first|second|other|third|cheaper|simpler|safer) (?:option|choice|approach)\b",
     r"\b(?:had|have|face[sd]?) a (?:choice|decision)\b",
     r"\b(?:I'?d|we'?d|I would|we would) (?:resist|avoid|reject|never use|steer away from)\b",
@@ -72,7 +73,7 @@ COST = [
     r"\bdrawback\b",
     r"\btrade-?offs?\b",
     r"\bwe (?:pay|lose|give up|accept)\b",
-    r"\bthe price\b",
+    r"\bthe price (?:we|you|I) pay\b|\bthe price of\b",
     r"\bmore expensive\b",
     r"\bcheaper\b",
     r"\b(?:adds?|extra|higher|more) (?:latency|complexity|cost|storage|operational)\b",
@@ -88,18 +89,18 @@ COST = [
     r"\bin exchange\b", r"\b(?:added|adds|extra|more) (?:work|overhead|toil|effort|maintenance)\b",
     r"\bbut\b.{0,40}\b(?:would|risks?|lose|loses|costs?|slow|drops?|breaks?|harder|more expensive)\b",
     # a price named in everyday words: "The cost: ...", "what we give up", "twice the rows"
-    r"\bthe (?:cost|price|catch|downside|limitation|penalty)s?\b\s*(?::|-|\u2013|\u2014|is|are|here|being)",
+    r"\bthe (?:cost|price|catch|downside|limitation|penalty)s?\b\s*(?::|-|(?:here )?(?:is|are|was) (?:that|more|higher|extra|an? |\d))",
     r"\bcosts? (?:\w+ ){0,3}(?:time|money|storage|compute|complexity|latency|effort)\b",
     r"\bsingle point of failure\b",
     r"\bslightly (?:wider|bigger|larger|slower|more|less)\b",
-    r"\blimitations?\b",
+    r"\b(?:one|a|its|main|big) limitation (?:is|was|here)\b|\blimitation:",
     r"\bwhat (?:we|I|you) (?:lose|give up|pay)\b",
     r"\b(?:I|we)(?:'d| would| will) (?:lose|pay|give up|accept|eat)\b",
     r"\b(?:twice|double|triple) the\b",
-    r"\b(?:doubles|triples)\b",
+    r"\b(?:doubles|triples) (?:the )?(?:storage|rows|cost|size|writes|compute|work|data)\b",
     r"\b(?:expensive|costly|painful|slow) to\b",
     r"\b(?:wasteful|overhead)\b",
-    r"^(?:the )?(?:cost|price|catch|downside|drawback)s?\s*(?::|-|\u2013|\u2014)",
+    r"^(?:the )?(?:cost|price|catch|downside|drawback)s?\s*(?::|-)",
     r"\bnot free\b",
 ]
 # Evaluative words that, next to a named alternative, show the options were weighed.
@@ -124,7 +125,6 @@ FLIP = [
     r"\b(?:the other|that) (?:option|approach|choice) wins\b",
     r"\bwins? (?:when|if|once)\b",
     r"\b(?:at|with|for) (?:a |an )?(?:smaller|larger|bigger|lower|higher|different)\b.{0,40}\b(?:I'?d|we'?d|I would|we would)\b",
-    r"\bworth it if\b",
     r"\b(?:isn'?t|not) worth (?:the|it)\b",
 ]
 
@@ -136,10 +136,16 @@ def _justified(ctx: AnswerContext) -> tuple[list[Sentence], list[Sentence]]:
         alt = matching(ctx.sentences, ALTERNATIVE)
         following = {a.start: b for a, b in zip(ctx.sentences, ctx.sentences[1:], strict=False)}
 
+        def can_argue(w: Sentence, s: Sentence) -> bool:
+            # A label ("Alternative: daily snapshots.", "Kafka vs Kinesis: Kafka cheaper.") cannot
+            # argue for itself; a plain sentence that is_prose misjudges ("That's why I'd resist
+            # positional Hive schemas here.") can.
+            return w.is_prose or (w is s and len(w.words) >= 7 and not re.search(r"[:;]", w.text))
+
         def argued(s: Sentence) -> bool:
             # the reason often comes in the next sentence: "We chose X over Y. Y would cost ..."
             window = [s, following[s.start]] if s.start in following else [s]
-            return any((w is s or w.is_prose) and any_match(w.text, REASON + COST + EVALUATION) for w in window)
+            return any(can_argue(w, s) and any_match(w.text, REASON + COST + EVALUATION) for w in window)
 
         justified = [s for s in alt if argued(s)]
         costed = matching(ctx.prose, COST)
@@ -177,8 +183,6 @@ def states_costs(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     _, costed = _justified(ctx)
     n = len(costed)
     return Finding(n >= 1, ladder(n, [0.45, 0.75, 1.0]), f"{n} sentence(s) name a cost or downside", costed[:5])
-
-
 
 
 @check("considers_alternatives")

@@ -45,7 +45,7 @@ class AnswerContext:
 
     def quote(self, s: Sentence) -> str:
         """A span of the answer as the candidate typed it, for evidence that is an exact substring."""
-        return s.text if self.typed is None else self.typed[s.start : s.end]
+        return self.as_typed[s.start : s.end]
 
     @cached_property
     def sentences(self) -> list[Sentence]:

@@ -69,14 +69,15 @@ _CHOICE = re.compile(
     # "row_number, not rank()", "use the rollup instead", "I wouldn't re-cluster", a counterfactual
     # ("ranking on the rounded value would ..."), and when the choice would flip ("if it were hourly, I'd ...")
     r"|\w\)?, not \w|\binstead\b|\b(?:I|we) (?:wouldn'?t|would not)\b"
-    r"|\bwould (?:turn|make|give|break|double|cost|lose|scan|return|drop|miss|count|need)\b"
+    r"|\bwould (?:turn|make|break|double|cost|lose|drop|miss)\b"
     r"|\bif\b.{3,80}\b(?:I'?d|we'?d|I would|we would)\b|\bwhat (?:we|I|you) give up\b",
     re.I,
 )
 _COST = re.compile(
     r"\b(?:because|since|so that|which (?:means|avoids|costs|needs|requires)|at the (?:cost|expense|price) of"
     r"|costs?|costly|downside|drawback|but|slower|faster|cheaper|expensive|error|accura\w*|memory|shuffl\w*"
-    r"|latency|spills?|exact|avoids?|so|lose|loses|give up|can'?t|won'?t|accept)\b",
+    r"|latency|spills?|exact|avoids?|so (?:that|we|I|ties|each|no|nothing|nobody)|lose|loses|give up|can'?t|won'?t"
+    r"|accept)\b",
     re.I,
 )
 _PARTITION_PREDICATE = re.compile(
@@ -233,7 +234,10 @@ def _predicate_evidence(ctx: AnswerContext) -> list[Sentence]:
     """The line of the query holding the event_date predicate, as an exact span of the answer."""
     answer = ctx.answer or ""
     query = _query(ctx)
-    base = answer.find(query) if query else -1
+    span = ctx.memo.get("sql_query_span")
+    if span is not None and query and answer[span[0] : span[1]] != query:
+        query = answer[span[0] : span[1]]  # its comments were folded: same length, same offsets
+    base = span[0] if span is not None and query else (answer.find(query) if query else -1)
     if base < 0:
         return []
     m = _PARTITION_PREDICATE.search(query)

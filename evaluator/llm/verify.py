@@ -1,9 +1,10 @@
 """Check the judge's quotes against the answer and map them back to exact spans.
 
-Judges invent evidence. Every quote is looked up in the answer after folding whitespace, curly
-quotes and dashes (``evaluator.text.normalise_quote``) and letter case; a match is mapped back to
-the original characters, so what reaches the report is always an exact substring of the answer,
-never the judge's copy. A verdict above level 2 needs at least one such verified quote.
+Judges invent evidence. Every quote is looked up in the answer after folding whitespace,
+typography (``evaluator.text.fold_typography``: curly quotes, dashes, NBSP, "×") and letter
+case; a match is mapped back to the original characters, so what reaches the report is always
+an exact substring of the answer, never the judge's copy. A verdict above level 2 needs at least
+one such verified quote.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from evaluator.llm.prompt import neutralise
-from evaluator.text import normalise_quote
+from evaluator.text import fold_typography, normalise_quote
 
 MIN_QUOTE_CHARS = 8  # shorter quotes ("Kafka", "the data") are too thin to support a verdict
 MAX_QUOTES = 5
 UNVERIFIED_CAP = 2  # no verified evidence, no credit above "weak"
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|\u2026)\s*")
 _QUOTES = " \t\r\n\"'`\u2018\u2019\u201c\u201d"
 _STRIP = _QUOTES + ".,;:!?*_"
@@ -44,7 +44,7 @@ class AnswerIndex:
         folded: list[str] = []
         where: list[int] = []
         pending_space = False
-        for i, ch in enumerate(neutralise(answer).translate(_FOLD)):
+        for i, ch in enumerate(fold_typography(neutralise(answer))):
             if ch.isspace():
                 pending_space = bool(folded)
                 continue
@@ -77,7 +77,7 @@ class AnswerIndex:
 
 def fold(text: str) -> str:
     """The matching form of a quote: neutralised, quote marks and whitespace folded, lower case."""
-    s = normalise_quote(neutralise(text).translate(_FOLD))
+    s = normalise_quote(neutralise(text))
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
 
 

@@ -127,8 +127,13 @@ def split_sql_answer(text: str) -> tuple[str, str]:
     """Return ``(query, note)``; the note is the text after the dashes plus every SQL comment."""
     layout = answer_layout(text or "")
     query = text[layout.query[0] : layout.query[1]] if text else ""
+    return query, note_text(text or "", layout)
+
+
+def note_text(text: str, layout: AnswerLayout) -> str:
+    """The note regions of ``text`` (laid out by ``layout``) joined, blank ones left out."""
     parts = [text[s:e] for s, e in layout.note_regions()]
-    return query, "\n".join(p for p in parts if p.strip())
+    return "\n".join(p for p in parts if p.strip())
 
 
 def _skip_quoted(text: str, i: int, quote: str, end: int) -> int:

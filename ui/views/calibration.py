@@ -61,10 +61,10 @@ def confusion_chart(d: DimensionAgreement) -> None:
 st.metric("Gold answers", result.gold_files)
 human = {d.dimension: d.qwk for h in result.human_human[:1] for d in h.dimensions}
 for h in result.human_human:
+    agree = "" if h.recommendation_agreement is None else f" (recommendations agree {h.recommendation_agreement:.0%})"
     st.caption(
-        f"Human-human: the expert panel against {h.rater} on the same {h.answers} answers "
-        f"(recommendations agree {h.recommendation_agreement:.0%}). Essay scoring asks the grader's QWK "
-        "to be at least 0.70 and within 0.10 of the human-human figure."
+        f"Human-human: the expert panel against {h.rater} on the same {h.answers} answers{agree}. Essay "
+        "scoring asks the grader's QWK to be at least 0.70 and within 0.10 of the human-human figure."
     )
 for mode in result.modes:
     st.subheader(f"{mode.mode.capitalize()} mode")
@@ -81,7 +81,11 @@ for mode in result.modes:
                     "exact": round(d.exact, 2),
                     "within one": round(d.within_one, 2),
                     "bias": round(d.mean_signed_diff, 2),
-                    **({"human-human QWK": round(human[d.dimension] or 0, 2)} if d.dimension in human else {}),
+                    **(
+                        {"human-human QWK": None if (h := human[d.dimension]) is None else round(h, 2)}
+                        if d.dimension in human
+                        else {}
+                    ),
                 }
                 for d in mode.dimensions
             ]
