@@ -12,13 +12,14 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import get_args
 
 import yaml
 from pydantic import BaseModel
 
 from evaluator.bank import get_question, rubric_for
 from evaluator.loader import LoadError, Problem, parse_yaml, validate_model
-from evaluator.models import DIMENSIONS, Dimension, GoldAnswer, GoldScore, Recommendation, SecondRater
+from evaluator.models import DIMENSIONS, Dimension, GoldAnswer, GoldScore, GoldSplit, Recommendation, SecondRater
 from evaluator.paths import rubrics_dir
 from evaluator.scoring import overall
 from evaluator.transcripts import write_atomic
@@ -86,6 +87,10 @@ class HumanAgreement(BaseModel):
     sql_label_agreement: float | None
 
 
+def _qwk_list(dims: Sequence[DimensionAgreement]) -> str:
+    return ", ".join(f"{d.dimension} {'n/a' if d.qwk is None else f'{d.qwk:.2f}'}" for d in dims)
+
+
 class CalibrationResult(BaseModel):
     gold_files: int
     coach_files: int = 0
@@ -97,7 +102,7 @@ class CalibrationResult(BaseModel):
         lines = [f"gold set: {self.gold_files} answer(s), of which {self.coach_files} from coaches"]
         lines += [f"problem: {p}" for p in self.problems]
         for h in self.human_human:
-            qwks = ", ".join(f"{d.dimension} {'n/a' if d.qwk is None else f'{d.qwk:.2f}'}" for d in h.dimensions)
+            qwks = _qwk_list(h.dimensions)
             sql = "" if h.sql_label_agreement is None else f"; SQL labels agree {h.sql_label_agreement:.2f}"
             agree = h.recommendation_agreement
             rec = "" if agree is None else f"; recommendations agree {agree:.2f}"
@@ -112,7 +117,7 @@ class CalibrationResult(BaseModel):
             sp = "n/a" if m.spearman_overall is None else f"{m.spearman_overall:.2f}"
             lines.append(f"overall Spearman {sp}; recommendation accuracy {m.recommendation_accuracy:.2f}")
             for g in m.groups:
-                qwks = ", ".join(f"{d.dimension} {'n/a' if d.qwk is None else f'{d.qwk:.2f}'}" for d in g.dimensions)
+                qwks = _qwk_list(g.dimensions)
                 gsp = "n/a" if g.spearman_overall is None else f"{g.spearman_overall:.2f}"
                 lines.append(f"  {g.group} only ({g.answers} answers): QWK {qwks}; Spearman {gsp}")
             for d in m.largest_disagreements[:5]:
@@ -355,7 +360,7 @@ def evaluate(gold: list[GoldAnswer], offline: bool = True) -> ModeResult:
     )
 
 
-GROUPS = ("development", "holdout", "coach")
+GROUPS = (*get_args(GoldSplit), "coach")
 
 
 def interrater_dir() -> Path:
