@@ -114,13 +114,25 @@ def test_injection_survives_odd_whitespace():
 
 
 def test_a_feature_question_answered_with_a_reels_feature_is_on_topic():
-    # Blind gold g147 picks a Reels feature to answer "measure an Instagram feature": it covers
-    # the Reels question's concepts too, but talks about its own question as much; not off topic.
+    # Blind gold g147 and g186 pick a Reels or Stories feature to answer "measure an Instagram
+    # feature": they cover a neighbour's concepts too, but are answers to this question.
     from evaluator.calibration import load_gold
 
     gold = {g.id: g for g in load_gold()[0]}
-    f = run("on_topic", gold["g147"].answer, "product-measure-instagram-feature")
-    assert f.passed, f.detail
+    for gid in ("g147", "g186"):
+        f = run("on_topic", gold[gid].answer, "product-measure-instagram-feature")
+        assert f.passed, (gid, f.detail)
+
+
+def test_no_genuine_gold_answer_is_flagged():
+    from evaluator.bank import get_question
+    from evaluator.calibration import load_gold
+    from evaluator.grade import grade_deterministic
+
+    flagged = [
+        g.id for g in load_gold()[0] if grade_deterministic(get_question(g.question_id), g.answer).report.flags
+    ]
+    assert flagged == []
 
 
 def test_handing_features_to_a_model_is_not_addressing_the_grader():
@@ -139,8 +151,9 @@ def test_handing_features_to_a_model_is_not_addressing_the_grader():
 def test_held_out_answers_graded_against_another_question_are_caught():
     # Every held-out answer (tests/heldout*) graded against every other question of its round:
     # 150 swaps. Measured: 125 flagged off topic and 8 unflagged at hire or above at the start of
-    # the session; 117 and 12 when the subject test became a precondition; 124 and 9 with it
-    # applied only to answers that also cover half of their own question (what the code does).
+    # the session, when it also voided two genuine blind gold answers (g147, g186); 117 and 12
+    # with the subject test at twice as often everywhere; 123 and 10 with it at "as often" for
+    # answers covering under half of their own question and twice as often above (the code).
     # The unflagged ones are near-twin questions (cross-surface vs feed features, Reels vs
     # measuring a feature).
     from pathlib import Path
@@ -164,4 +177,4 @@ def test_held_out_answers_graded_against_another_question_are_caught():
             swaps += 1
             flagged += "off_topic" in report.flags
             leaked += "off_topic" not in report.flags and report.overall.recommendation in ("hire", "strong_hire")
-    assert swaps == 150 and flagged >= 122 and leaked <= 9, (flagged, leaked)
+    assert swaps == 150 and flagged >= 121 and leaked <= 10, (flagged, leaked)

@@ -155,19 +155,24 @@ def _answers_another_question(ctx: AnswerContext, own_topic: int) -> str | None:
     """The title of a same-round question this answer covers far better than its own, if any.
 
     A strong answer to a neighbouring question shares the round's vocabulary, so the topic words
-    alone do not tell it apart; its coverage of the *other* question's key concepts does. When the
-    answer also covers half of its own question's concepts, it must talk about the other
-    question's subject at least twice as often as its own: an answer to "measure a feature" that
-    picks a Reels feature covers the Reels question's concepts too, yet is on topic (a blind gold
-    answer, g147, was voided before this condition). ``own_topic`` is how many sentences match
-    the question's own topic patterns.
+    alone do not tell it apart; its coverage of the *other* question's key concepts does. It must
+    also talk about the other question's subject at least as often as its own, and twice as often
+    when it covers half of its own question's concepts: an answer to "measure a feature" that
+    picks a Reels or Stories feature covers a neighbour's concepts too, yet is on topic (blind
+    gold answers g147 and g186 were voided before these conditions). ``own_topic`` is how many
+    sentences match the question's own topic patterns.
     """
     from evaluator.bank import questions
 
     own = _coverage(ctx, ctx.question)
-    others = [q for q in questions(ctx.question.round) if q.id != ctx.question.id and q.concepts]
-    if own >= 0.5:  # the subject test first: a cheap count, and coverage only where it passes
-        others = [q for q in others if len(matching(ctx.sentences, q.topic_patterns)) >= 2 * max(1, own_topic)]
+    factor = 2 if own >= 0.5 else 1
+    others = [
+        q
+        for q in questions(ctx.question.round)
+        if q.id != ctx.question.id
+        and q.concepts
+        and len(matching(ctx.sentences, q.topic_patterns)) >= factor * max(1, own_topic)
+    ]
     if not others:
         return None
     cov, best = max(((_coverage(ctx, q), q) for q in others), key=lambda t: t[0])
