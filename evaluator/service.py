@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from evaluator.grade import GradeResult, grade_deterministic
-from evaluator.models import Question, Report
+from evaluator.models import Question, Report, Rubric
 
 if TYPE_CHECKING:  # pydantic-settings is imported only when a mode has to be picked
     from evaluator.settings import Settings
@@ -47,9 +47,14 @@ def settings_diagnostic(settings: Settings) -> str | None:
     return f"{what}; ignored (deterministic mode)"
 
 
-def grade_answer(question: Question, answer: str, offline: bool = False, samples: int = 1) -> GradeOutcome:
-    """Grade one answer; the deterministic report always exists and backs the LLM judge."""
-    result = grade_deterministic(question, answer)
+def grade_answer(
+    question: Question, answer: str, offline: bool = False, samples: int = 1, rubric: Rubric | None = None
+) -> GradeOutcome:
+    """Grade one answer; the deterministic report always exists and backs the LLM judge.
+
+    ``rubric`` replaces the bank's rubric for the round (the studio tries drafts with it).
+    """
+    result = grade_deterministic(question, answer, rubric=rubric)
     outcome = GradeOutcome(result.report, result)
     if offline:
         outcome.report.notes.append("deterministic mode (--offline)")

@@ -82,23 +82,27 @@ def validate(text: str, label: str) -> Validation:
 # --------------------------------------------------------------------------- trying a draft
 
 
-def try_answer(obj: Rubric | Question, answer: str, question_id: str | None = None) -> Report:
-    """Grade a pasted sample answer with the *edited* rubric or question (deterministic).
+def try_answer(
+    obj: Rubric | Question, answer: str, question_id: str | None = None, offline: bool = True
+) -> Report:
+    """Grade a pasted sample answer with the *edited* rubric or question.
 
     A rubric draft is tried on ``question_id`` (a bank question of the rubric's round); a question
-    draft is graded with its round's current rubric.
+    draft is graded with its round's current rubric. Deterministic unless ``offline`` is False and
+    a judge is configured: then the LLM judge grades against the draft too, through the same
+    ``service.grade_answer`` as everything else.
     """
     from evaluator.bank import get_question
-    from evaluator.grade import grade_deterministic
+    from evaluator.service import grade_answer
 
     if isinstance(obj, Question):
-        return grade_deterministic(obj, answer).report
+        return grade_answer(obj, answer, offline=offline).report
     if not question_id:
         raise ValueError("choose a question of this rubric's round to try the rubric on")
     question = get_question(question_id)
     if question.round != obj.round:
         raise ValueError(f"question {question_id!r} is a {question.round} question; this rubric is for {obj.round}")
-    return grade_deterministic(question, answer, rubric=obj).report
+    return grade_answer(question, answer, offline=offline, rubric=obj).report
 
 
 # --------------------------------------------------------------------------- versions

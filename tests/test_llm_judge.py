@@ -401,17 +401,15 @@ def test_samples_report_median_and_spread(llm_env):
     assert again.dimensions == report.dimensions
 
 
-def test_service_uses_the_judge_when_a_key_is_set_and_not_offline(llm_env, monkeypatch):
+def test_service_uses_the_judge_when_a_key_is_set_and_not_offline(llm_env):
     import evaluator.service as service
 
-    real = service.grade_deterministic
-    # the service grades through the bank; hand it the rubric directly (the bank may be mid-edit)
-    monkeypatch.setattr(service, "grade_deterministic", lambda q, a: real(q, a, rubric(q.round)))
     server = llm_env(echo_judge(3))
     q = question(ADS)
-    offline = service.grade_answer(q, STRONG, offline=True)
+    # the rubric is handed in directly (the bank may be mid-edit)
+    offline = service.grade_answer(q, STRONG, offline=True, rubric=rubric(q.round))
     assert offline.report.mode == "deterministic" and server.chat_requests == []
-    online = service.grade_answer(q, STRONG)
+    online = service.grade_answer(q, STRONG, rubric=rubric(q.round))
     assert online.report.mode == "llm" and len(server.chat_requests) == 1
     json.dumps(online.report.contract_dict())
 

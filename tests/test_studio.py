@@ -14,6 +14,8 @@ from evaluator.loader import validate_paths
 from evaluator.models import Rubric
 from evaluator.paths import rubrics_dir
 
+pytest_plugins = ["llm_fixtures"]  # the llm_env fixture: a local OpenAI-compatible server
+
 T0 = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 
 
@@ -126,6 +128,26 @@ def test_try_answer_uses_the_edited_rubric(bank: Path) -> None:
         studio.try_answer(rubric, answer, "product-dau-drop")
     with pytest.raises(ValueError, match="choose a question"):
         studio.try_answer(rubric, answer)
+
+
+def test_try_answer_with_the_llm_judge_grades_against_the_draft(bank: Path, llm_env) -> None:
+    # Through the real client and LangChain: the judge is shown the draft's criteria, and the
+    # report carries the draft's version.
+    from fake_openai import criterion_ids, echo_judge
+
+    server = llm_env(echo_judge(3))
+    rubric = studio.validate((bank / "modeling.yaml").read_text(), "rubrics/modeling.yaml").obj
+    assert isinstance(rubric, Rubric)
+    first = rubric.criteria[0].model_copy(update={"title": "Sizes it like a draft-7 coach asks"})
+    draft = rubric.model_copy(update={"version": "9.9.9", "criteria": [first, *rubric.criteria[1:]]})
+    answer = "We expect 100B impressions per day, about 1.2M events per second, so we partition by date."
+    report = studio.try_answer(draft, answer, "design-ads-performance-pipeline", offline=False)
+    assert report.mode == "llm" and report.rubric_version.endswith("@9.9.9")
+    (request,) = server.chat_requests
+    assert set(criterion_ids(request.body)) == {c.id for c in draft.criteria}
+    assert "Sizes it like a draft-7 coach asks" in str(request.body["messages"])
+    assert studio.try_answer(draft, answer, "design-ads-performance-pipeline").mode == "deterministic"
+    assert len(server.chat_requests) == 1
 
 
 def test_try_answer_with_an_edited_question(bank: Path) -> None:

@@ -53,6 +53,17 @@ def test_try_a_rubric_on_a_sample_answer(tmp_path: Path, bank: Path, monkeypatch
     at.button(key="ml-studio-try").click().run()
     assert not at.exception
     assert "Overall **" in texts(at) and at.get("vega_lite_chart") and at.dataframe
+    assert "(deterministic," in texts(at)
+    assert not [t for t in at.toggle if t.label == "Use the LLM judge"], "no judge configured: no toggle"
+
+
+def test_the_judge_toggle_appears_when_a_judge_is_configured(
+    tmp_path: Path, bank: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = app(monkeypatch, tmp_path / "t", "views/rubric_studio.py")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+    at = open_file(at, bank / "modeling.yaml")
+    assert [t for t in at.toggle if t.label == "Use the LLM judge"]
 
 
 def test_save_as_new_version(tmp_path: Path, bank: Path, monkeypatch: pytest.MonkeyPatch) -> None:

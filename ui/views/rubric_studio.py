@@ -13,6 +13,7 @@ from evaluator import studio
 from evaluator.feedback import LEVEL_WORDS
 from evaluator.models import DIMENSION_TITLES, Question, Rubric
 from evaluator.paths import rubrics_dir
+from evaluator.service import llm_enabled
 
 ss = st.session_state
 EDITOR = "ml-live-studio"
@@ -115,12 +116,15 @@ else:
         height=200,
         placeholder="Paste an answer (for SQL: the query, a line ---, then the scaling note).",
     )
+    use_judge = llm_enabled() and st.toggle(
+        "Use the LLM judge", value=False, key="ml-studio-llm", help="Grade the sample with the judge and this draft."
+    )
     if st.button("Grade the sample", key="ml-studio-try"):
         if not sample.strip():
             st.warning("Paste a sample answer first.")
         else:
             try:
-                ss["ml_studio_report"] = studio.try_answer(obj, sample, question_id)
+                ss["ml_studio_report"] = studio.try_answer(obj, sample, question_id, offline=not use_judge)
             except Exception as exc:  # noqa: BLE001 - a draft rubric may break a check; show, don't crash
                 ss["ml_studio_report"] = None
                 st.error(f"Grading with this draft failed: {type(exc).__name__}: {exc}")
@@ -128,7 +132,7 @@ else:
     if report is not None:
         st.write(
             f"Overall **{report.overall.score:.2f}**, {components.recommendation_text(report)} "
-            f"(deterministic, {report.rubric_version or 'draft'})"
+            f"({report.mode}, {report.rubric_version or 'draft'})"
         )
         components.score_chart(report, height=150)
         st.dataframe(
