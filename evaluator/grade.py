@@ -276,5 +276,5 @@ def _sql_result(question: Question, ctx: AnswerContext) -> SqlResult | None:
     if "sql_result" not in ctx.memo:
         from evaluator.sql import grade_sql
 
-        ctx.memo["sql_result"] = grade_sql(question.id, ctx.sql_query or "")
+        ctx.memo["sql_result"] = grade_sql(question.id, ctx.sql_query or "", note=ctx.sql_note or "")
     return ctx.memo["sql_result"]

@@ -69,6 +69,18 @@ def test_a_query_declared_presto_is_read_as_presto() -> None:
         assert run_with_dialect(remark + body, sample_dataset()).dialect == "duckdb", remark
 
 
+def test_a_presto_declaration_in_the_note_counts() -> None:
+    from evaluator.sql.dialect import declared_in_note
+
+    for note in ("This is for Presto.", "Written for Trino; the inner query...", "Presto SQL, tested on a sample."):
+        assert declared_in_note(note), note
+    for note in ("On Presto this would truncate, so I cast to double.", "Presto/Trino and DuckDB both accept this.", ""):
+        assert not declared_in_note(note), note
+    body = "SELECT sum(CASE WHEN clicked THEN 1 ELSE 0 END) / count(*) AS ctr FROM ads_impressions"
+    run = run_with_dialect(body, sample_dataset(), declared=True)
+    assert run.dialect == "presto" and all(r[0] == 0 for r in run.outcome.rows)
+
+
 def test_banner_comments_before_the_declaration() -> None:
     # A regex version of this scan backtracked exponentially: two 20-dash banners took a minute.
     from evaluator.sql.dialect import declared_presto

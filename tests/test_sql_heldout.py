@@ -34,13 +34,11 @@ def test_gold_set_sql_labels_agree_with_the_grader() -> None:
     assert len(sql_gold) >= 12
     disagree = []
     for g in sql_gold:
-        query, _note = split_sql_answer(g.answer)
-        if grade_sql(g.question_id, query).correct != g.sql_correct:
+        query, note = split_sql_answer(g.answer)
+        if grade_sql(g.question_id, query, note=note).correct != g.sql_correct:
             disagree.append(g.id)
-    # g238 (current holdout): a Presto query with integer division that DuckDB also accepts is
-    # graded as DuckDB (correct, with a portability note); the expert, who read the candidate's
-    # note that it was written for Presto, calls it wrong. Left open so the holdout stays unconsulted.
-    assert disagree == [g for g in ("g238",) if any(x.id == g for x in sql_gold)], disagree
+    # g238 once disagreed: "This is for Presto" in the note, integer division DuckDB accepts.
+    assert disagree == [], disagree
 
 
 def test_bare_queries_are_on_topic_for_their_question() -> None:

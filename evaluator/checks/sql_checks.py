@@ -111,7 +111,7 @@ def _sql_result(ctx: AnswerContext) -> SqlResult:
     if "sql_result" not in ctx.memo:
         from evaluator.sql import grade_sql
 
-        ctx.memo["sql_result"] = grade_sql(_question_id(ctx), _query(ctx))
+        ctx.memo["sql_result"] = grade_sql(_question_id(ctx), _query(ctx), note=ctx.sql_note or "")
     return ctx.memo["sql_result"]
 
 

@@ -195,6 +195,19 @@ def _leading_comments(sql: str) -> list[str]:
     return out
 
 
+_NOTE_DECLARATION = re.compile(
+    r"\b(?:this is|this query is|the query is|it'?s|written|runs?|tested)\s+(?:for\s+|on\s+|in\s+|against\s+)?"
+    r"(?:presto|trino)\b|\b(?:presto|trino)[- ](?:sql|flavou?red|dialect|syntax)\b",
+    re.I,
+)
+
+
+def declared_in_note(note: str) -> bool:
+    """Whether the candidate's note says the query is Presto ("This is for Presto", "Presto SQL");
+    a remark about Presto's behaviour ("on Presto this would truncate") is not a declaration."""
+    return _NOTE_DECLARATION.search(note or "") is not None
+
+
 def declared_presto(sql: str) -> bool:
     """Whether a comment before the query declares it Presto or Trino ("-- Presto",
     "/* dialect: trino */", "-- written for Presto"); a remark that merely mentions Presto
@@ -206,10 +219,12 @@ def declared_presto(sql: str) -> bool:
     return any(_DECLARATION.match(c) for c in _leading_comments(sql))
 
 
-def run_with_dialect(sql: str, dataset: Dataset, limits: Limits = DEFAULT_LIMITS) -> DialectRun:
-    """Run the candidate's text on one dataset under the dialect policy above (a query declared
-    Presto in a leading comment is read as Presto first)."""
-    if declared_presto(sql):
+def run_with_dialect(
+    sql: str, dataset: Dataset, limits: Limits = DEFAULT_LIMITS, declared: bool = False
+) -> DialectRun:
+    """Run the candidate's text on one dataset under the dialect policy above. A query declared
+    Presto (in a leading comment, or ``declared`` from the candidate's note) is read as Presto first."""
+    if declared or declared_presto(sql):
         translated = presto_to_duckdb(sql)
         if translated is not None:
             declared = run_untrusted(translated, dataset, limits)

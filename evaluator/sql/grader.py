@@ -16,7 +16,7 @@ from typing import Any
 from evaluator.models import SqlResult
 from evaluator.sql.compare import ResultSet, compare_results
 from evaluator.sql.datasets import grading_datasets, sample_dataset
-from evaluator.sql.dialect import DialectName, error_position, run_with_dialect
+from evaluator.sql.dialect import DialectName, declared_in_note, error_position, run_with_dialect
 from evaluator.sql.feedback import DatasetVerdict, error_feedback, result_feedback, scale_notes
 from evaluator.sql.reference import expected_result
 from evaluator.sql.sandbox import DEFAULT_LIMITS, Limits, Outcome, run_untrusted
@@ -27,8 +27,11 @@ from evaluator.sql.worker import prestart
 SAMPLE_ROW_CAP = 200
 
 
-def grade_sql(question_id: str, query: str, limits: Limits = DEFAULT_LIMITS) -> SqlResult:
+def grade_sql(question_id: str, query: str, limits: Limits = DEFAULT_LIMITS, note: str = "") -> SqlResult:
     """Correct iff the result matches the reference on the sample and on every hidden dataset.
+
+    ``note`` is the candidate's prose about the query: if it says the query is Presto, it is run
+    as Presto (where integer / integer truncates) even when DuckDB would accept it as written.
 
     ``expected_rows``/``actual_rows`` are totals over the datasets that were compared (equal
     when correct; a NULL-key row tolerated by ``QuestionSpec.null_key_optional`` is not
@@ -51,7 +54,7 @@ def grade_sql(question_id: str, query: str, limits: Limits = DEFAULT_LIMITS) -> 
         )
     features = _features(query)
     deadline = time.perf_counter() + 2 * limits.timeout_s  # a slow query cannot cost timeout x datasets
-    first = run_with_dialect(query, datasets[0], limits)
+    first = run_with_dialect(query, datasets[0], limits, declared=declared_in_note(note))
     outcomes: list[Outcome] = [first.outcome]
     for dataset in datasets[1:]:
         if not outcomes[-1].ok:
