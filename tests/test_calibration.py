@@ -27,19 +27,19 @@ def test_spearman():
 
 
 def test_deterministic_agreement_does_not_regress():
-    # Measured with `mockloop calibrate --offline --split development` on the 199 development
-    # answers (expert panel): QWK scale 0.77, product_sense 0.69, ownership 0.79, tradeoffs 0.68;
-    # Spearman 0.83. Floors sit 0.04 below; raise them as the evaluator improves. Holdout and
+    # Measured with `mockloop calibrate --offline --split development` on the 239 development
+    # answers (expert panel): QWK scale 0.80, product_sense 0.67, ownership 0.76, tradeoffs 0.66;
+    # Spearman 0.82. Floors sit 0.04 below; raise them as the evaluator improves. Holdout and
     # coaches' files are left out so that adding one cannot fail the build.
     gold, problems = load_gold()
     assert not problems
     mode = evaluate([g for g in gold if g.group == "development"], offline=True)
     qwk = {d.dimension: d.qwk for d in mode.dimensions}
-    assert qwk["scale"] >= 0.73
-    assert qwk["product_sense"] >= 0.65
-    assert qwk["ownership"] >= 0.75
-    assert qwk["tradeoffs"] >= 0.64
-    assert mode.spearman_overall >= 0.79
+    assert qwk["scale"] >= 0.76
+    assert qwk["product_sense"] >= 0.63
+    assert qwk["ownership"] >= 0.72
+    assert qwk["tradeoffs"] >= 0.62
+    assert mode.spearman_overall >= 0.78
 
 
 def test_coach_override_joins_the_gold_set_as_a_new_file(tmp_path):
