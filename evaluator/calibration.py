@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import get_args
+from typing import TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel
@@ -216,17 +216,25 @@ def record_override(
     return path
 
 
-def load_gold(folder: Path | None = None) -> tuple[list[GoldAnswer], list[Problem]]:
-    """Every gold file (expert set and coaches' overrides); a bad file is reported, not fatal."""
-    out: list[GoldAnswer] = []
+M = TypeVar("M", bound=BaseModel)
+
+
+def _load_all(files: Iterable[Path], model: type[M]) -> tuple[list[M], list[Problem]]:
+    """Each file validated as ``model``; a bad file is reported (file:line), not fatal."""
+    out: list[M] = []
     problems: list[Problem] = []
-    for f in sorted((folder or gold_dir()).rglob("*.yaml")):
+    for f in files:
         try:
             data, node = parse_yaml(f.read_text(encoding="utf-8"), str(f))
-            out.append(validate_model(GoldAnswer, data, node, str(f)))
+            out.append(validate_model(model, data, node, str(f)))
         except LoadError as exc:
             problems.extend(exc.problems)
     return out, problems
+
+
+def load_gold(folder: Path | None = None) -> tuple[list[GoldAnswer], list[Problem]]:
+    """Every gold file (expert set and coaches' overrides)."""
+    return _load_all(sorted((folder or gold_dir()).rglob("*.yaml")), GoldAnswer)
 
 
 def quadratic_weighted_kappa(a: Sequence[int], b: Sequence[int], k: int = 4) -> float | None:
@@ -368,17 +376,9 @@ def interrater_dir() -> Path:
 
 
 def load_second_raters(folder: Path | None = None) -> tuple[list[SecondRater], list[Problem]]:
-    """Independent second ratings of gold answers; a bad file is reported, not fatal."""
-    out: list[SecondRater] = []
-    problems: list[Problem] = []
+    """Independent second ratings of gold answers."""
     root = folder or interrater_dir()
-    for f in sorted(root.glob("*.yaml")) if root.is_dir() else []:
-        try:
-            data, node = parse_yaml(f.read_text(encoding="utf-8"), str(f))
-            out.append(validate_model(SecondRater, data, node, str(f)))
-        except LoadError as exc:
-            problems.extend(exc.problems)
-    return out, problems
+    return _load_all(sorted(root.glob("*.yaml")) if root.is_dir() else [], SecondRater)
 
 
 def human_agreement(gold: list[GoldAnswer], rater: SecondRater) -> HumanAgreement | None:
