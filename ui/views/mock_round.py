@@ -183,18 +183,17 @@ def clock(t: Transcript, started: float) -> None:
         st.caption(f"Draft autosaved at {when.astimezone():%H:%M:%S}")
 
 
+def editor(label: str, key: str, t_id: str, height: int, locked: bool, placeholder: str | None = None) -> None:
+    """A text area that autosaves the attempt on every edit (``on_edit``)."""
+    st.text_area(
+        label, key=key, height=height, on_change=on_edit, args=(t_id,), disabled=locked, placeholder=placeholder
+    )
+
+
 def editors(t: Transcript, q: Question, locked: bool) -> None:
     assert t.id
     if q.round == "sql":
-        st.text_area(
-            "Your query",
-            key=sql_key(t.id),
-            height=260,
-            on_change=on_edit,
-            args=(t.id,),
-            disabled=locked,
-            placeholder="SELECT ...",
-        )
+        editor("Your query", sql_key(t.id), t.id, 260, locked, "SELECT ...")
         run_col, _ = st.columns([1, 3])
         if run_col.button("Run on sample data", key=f"ml-run-{t.id}"):
             ss[f"ml-sample-{t.id}"] = rounds.run_on_sample(q.id, ss.get(sql_key(t.id), ""))
@@ -210,23 +209,15 @@ def editors(t: Transcript, q: Question, locked: bool) -> None:
                     + (f", {sample.dialect}" if sample.dialect else "")
                     + ". Grading runs your query on hidden datasets too."
                 )
-        st.text_area(
-            "Scaling discussion: how does this query behave at 100B rows?",
-            key=note_key(t.id),
-            height=160,
-            on_change=on_edit,
-            args=(t.id,),
-            disabled=locked,
-        )
+        editor("Scaling discussion: how does this query behave at 100B rows?", note_key(t.id), t.id, 160, locked)
     else:
-        st.text_area(
+        editor(
             "Your answer",
-            key=answer_key(t.id),
-            height=420,
-            on_change=on_edit,
-            args=(t.id,),
-            disabled=locked,
-            placeholder="Think out loud: clarify, size it, design, justify, operate.",
+            answer_key(t.id),
+            t.id,
+            420,
+            locked,
+            "Think out loud: clarify, size it, design, justify, operate.",
         )
 
 
