@@ -21,3 +21,35 @@ def test_tables_and_tools_have_no_product_sense():
         Q,
     )
     assert not f.passed and f.strength == 0
+
+
+def test_ideas_only_named_count_half_of_ideas_argued():
+    # Same four ideas (metric, segmentation, guardrail, experiment); only the second text says why.
+    named = (
+        "I would look at the retention metric for the feature. I would break it down by country and platform. "
+        "I would also keep an eye on the guardrail of time spent in Feed. Then I would run an A/B test on it."
+    )
+    argued = (
+        "I would look at the retention metric, because a feature people try once and drop is not a success. "
+        "I would break it down by country and platform, since adoption is uneven across markets. "
+        "Time spent in Feed is the guardrail, so that we see whether the feature only moves minutes around. "
+        "Then an A/B test, because launch week traffic would otherwise hide the novelty effect."
+    )
+    weak, strong = run("product_reasoning", named, Q), run("product_reasoning", argued, Q)
+    assert strong.strength > weak.strength
+    assert "only named, not argued" in weak.detail
+    assert "only named" not in strong.detail
+
+
+def test_guardrails_and_misleading_metrics_in_plain_words():
+    # Blind gold answers name these without the textbook words "guardrail" or "mislead".
+    for text, family in (
+        ("If Reels time goes up, are we just taking it from Feed and Stories?", "guardrail or counter-metric"),
+        ("And are people hitting not interested more often than before?", "guardrail or counter-metric"),
+        ("Time spent is easy to inflate by ranking long, passive videos.", "how it can mislead"),
+        ("Completion rate sounds good but short videos win it automatically.", "how it can mislead"),
+        ("An interaction count undercounts people who enjoy watching quietly.", "how it can mislead"),
+    ):
+        assert family in run("product_reasoning", text, Q).detail.split("not seen")[0], text
+    plain = run("product_reasoning", "We take the events from Kafka and load them into the warehouse.", Q)
+    assert "guardrail" not in plain.detail.split("not seen")[0]

@@ -187,3 +187,37 @@ def test_quantifies():
         "quantifies", "A 5% drop is about 100M people, and 90% of it sits in one segment.", "product-dau-drop"
     ).passed
     assert not run("quantifies", "The drop is large and sits in one segment.", "product-dau-drop").passed
+
+
+def test_preferences_and_comparisons_in_plain_words_are_argued_choices():
+    # Missed before by the patterns, found in blind gold answers scored 3-4 on trade-offs.
+    for text in (
+        "I'd rather run the computation twice than try to make the stream exactly-once, because replaying raw logs settles billing disputes.",
+        "Re-running the last 7 days daily is cheaper than a streaming join holding 7 days of click state.",
+        "Approximate distinct would be fine for exploratory work but not for anything shown to the advertiser.",
+        "Options are cluster randomisation, which is cleaner but has fewer units, or a country rollout, which is cheap but confounded.",
+    ):
+        assert "0 choice(s) justified" not in run("justified_choices", text).detail, text
+    assert "0 choice(s) justified" in run("justified_choices", "The job runs more than once a day on the cluster.").detail
+
+
+def test_prices_named_in_plain_words():
+    for sentence in (
+        "What I'm giving up: two code paths that can drift.",
+        "A restart double-counting a minute costs some dashboard accuracy, nothing else.",
+        "The rollup trades a bit of freshness for a scan that is thousands of times smaller.",
+        "Keeping every daily snapshot forever is too expensive at our size.",
+        "If a fresher feature doesn't move engagement, it's not worth the streaming cost.",
+        "I'd serve it from the streaming aggregates and accept that late clicks shift the ranking for a while.",
+    ):
+        assert run("states_costs", sentence).passed, sentence
+    for sentence in ("The cost per click is reported hourly.", "We accept events from every region."):
+        assert not run("states_costs", sentence).passed, sentence
+
+
+def test_tolerating_approximate_numbers_in_plain_words_is_consistency_nuance():
+    text = (
+        "Pacing can live with being slightly off for a minute. Billing must be exact and reconciled against the raw logs."
+    )
+    f = run("consistency_nuance", text)
+    assert f.passed and f.strength == 1.0

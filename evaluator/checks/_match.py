@@ -133,3 +133,36 @@ def family_finding(
         detail += f"; not seen: {', '.join(missing)}"
     evidence = sorted(set(found.values()), key=lambda s: s.start)
     return Finding(len(found) >= pass_at, ladder(len(found), steps), detail, evidence)
+
+
+def argued_families(
+    sentences: Sequence[Sentence],
+    families: Mapping[str, Sequence[str]],
+    argument: Sequence[str],
+    named_weight: float,
+) -> tuple[float, dict[str, Sentence], list[str]]:
+    """Distinct families, each counted in full when one of its sentences (or the sentence after
+    it) carries an argument or a figure, and ``named_weight`` when it is only named.
+
+    Returns the weighted count, the evidence per family (an argued sentence where there is one)
+    and the families that were only named.
+    """
+    following = {a.start: b for a, b in zip(sentences, sentences[1:], strict=False)}
+
+    def argued(s: Sentence) -> bool:
+        window = [s, following[s.start]] if s.start in following else [s]
+        return any(ch.isdigit() for ch in s.text) or any(any_match(w.text, argument) for w in window)
+
+    count = 0.0
+    found: dict[str, Sentence] = {}
+    named: list[str] = []
+    for name, patterns in families.items():
+        hits = matching(sentences, patterns)
+        if not hits:
+            continue
+        deep = next((h for h in hits if argued(h)), None)
+        found[name] = deep or hits[0]
+        if deep is None:
+            named.append(name)
+        count += 1.0 if deep is not None else named_weight
+    return count, found, named

@@ -6,8 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import family_finding
+from evaluator.checks._match import argued_families, ladder
+from evaluator.checks.reasoning import CAUSAL
 from evaluator.checks.registry import AnswerContext, Finding, check
+
+# An idea only named ("look at retention, break it down by country") counts half: a checklist
+# of the right topics is vocabulary; saying why a metric matters or what a cut would show is
+# product sense (agreement with the expert gold scores rose when named-only ideas counted half).
+NAMED_ONLY = 0.5
 
 PRODUCT = {
     "consumers named": [
@@ -48,6 +54,11 @@ PRODUCT = {
         r"\breport(?:s|ed)? (?:content|posts)\b",
         r"\bcomplaints?\b",
         r"\bunfollows?\b",
+        # in plain words: "are we just taking it from Feed?", "make sure we're not fooling ourselves"
+        r"\btak(?:e|es|ing) (?:it|time|attention|minutes|users?|that) (?:away )?from\b",
+        r"\bnot interested\b|\bregret",
+        r"\bwell-?being\b",
+        r"\b(?:make sure|check|ensure|watch) (?:that )?(?:we'?re|we are|it'?s|it is|it does)(?:n'?t| not)\b",
     ],
     "segmentation": [
         r"\bsegment(?:ed|s|ation)?\b",
@@ -74,6 +85,14 @@ PRODUCT = {
         r"\bnetwork effects?\b",
         r"\bspillover\b",
         r"\bgam(?:e|ed|ing) the\b",
+        # in plain words: "time spent is easy to inflate", "undercounts people who", "mix shift"
+        r"\beasy to (?:inflate|game|fake|juice|move|push)\b|\bharder to game\b",
+        r"\b(?:inflat(?:e|es|ed|ing)|undercount\w*|overcount\w*|double[- ]count\w*)\b",
+        r"\bfool(?:ing)? (?:ourselves|us|you)\b",
+        r"\bsounds? (?:good|great|healthy) but\b",
+        r"\bmix[- ]shift\b",
+        r"\bbiased (?:toward|towards|against|by)\b",
+        r"\b(?:careful|cautious) (?:comparing|when comparing|interpreting|reading)\b",
     ],
     "experiment or causal design": [
         r"\bA/B\b",
@@ -92,6 +111,17 @@ PRODUCT = {
 @check("product_reasoning")
 def product_reasoning(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     """Why the data matters: consumers, the decision it drives, the success metric, guardrails,
-    segmentation and how the metric can mislead. Distinct ideas, not mentions, are counted."""
+    segmentation and how the metric can mislead. Distinct ideas, not mentions, are counted, and
+    an idea counts in full only where the answer argues it (a reason, a consequence or a figure)."""
     steps = [0.15, 0.35, 0.55, 0.7, 0.85, 1.0]
-    return family_finding(ctx.prose, PRODUCT, steps, "product-sense ideas", pass_at=int(params.get("pass_at", 3)))
+    count, found, named = argued_families(ctx.prose, PRODUCT, CAUSAL, NAMED_ONLY)
+    detail = f"product-sense ideas: {len(found)} of {len(PRODUCT)}"
+    if found:
+        detail += f" ({', '.join(found)})"
+    if named:
+        detail += f"; only named, not argued: {', '.join(named)}"
+    missing = [n for n in PRODUCT if n not in found]
+    if missing:
+        detail += f"; not seen: {', '.join(missing)}"
+    evidence = sorted(set(found.values()), key=lambda s: s.start)
+    return Finding(count >= int(params.get("pass_at", 3)), ladder(count, steps), detail, evidence)

@@ -28,7 +28,7 @@ ALTERNATIVE = [
     r"\bcould (?:also )?(?:use|do|go with)\b",
     r"\bwhy not\b",
     r"\b(?:two|three|several|a few|the) options\b",
-    r"\boptions?\s*(?::|were|was)\b",
+    r"\boptions?\s*(?::|were|was|are)\b",
     r"\(a\)|\(b\)",
     r"\boption (?:a|b|1|2|one|two)\b",
     r"\bpreferr?(?:ed|ing)?\b.*\bto\b",
@@ -46,6 +46,13 @@ ALTERNATIVE = [
     r"\b(?:I'?d|we'?d|I would|we would) (?:resist|avoid|reject|never use|steer away from)\b",
     r"\b(?:wanted|asked for|pushed for)\b.{3,120}\b(?:while|whereas)\b",
     r"\bsplit (?:it|the difference)\b|\bmiddle ground\b|\bcompromise\b",
+    # everyday comparisons: "I'd rather run it twice than ...", "cheaper than a streaming join"
+    r"\brather\b.{1,120}\bthan\b",
+    r"\b(?:cheaper|simpler|faster|safer|easier|slower|cleaner|noisier|riskier|more (?:robust|reliable|expensive|accurate|"
+    r"complex|costly)|less (?:robust|reliable|expensive|accurate|complex|costly))\b.{0,60}\bthan\b",
+    r"\bI(?:'d| would)? prefer\b",
+    r"\b(?:fine|ok|okay|acceptable|good enough) (?:for|here|there)\b.{1,80}\b(?:but not|not for|never for)\b",
+    r"\bboth (?:give|work|return|produce|are correct)\b",
 ]
 REASON = [
     r"\bbecause\b",
@@ -72,7 +79,7 @@ COST = [
     r"\bdownside\b",
     r"\bdrawback\b",
     r"\btrade-?offs?\b",
-    r"\bwe (?:pay|lose|give up|accept)\b",
+    r"\bwe (?:pay|lose|give up)\b",
     r"\bthe price (?:we|you|I) pay\b|\bthe price of\b",
     r"\bmore expensive\b",
     r"\bcheaper\b",
@@ -102,12 +109,25 @@ COST = [
     r"\b(?:wasteful|overhead)\b",
     r"^(?:the )?(?:cost|price|catch|downside|drawback)s?\s*(?::|-)",
     r"\bnot free\b",
+    # the price in plain words: "costs some reprocessing", "what I'm giving up", "trades a bit of
+    # freshness for", "Costly but safe.", "that's expensive", "not worth the streaming cost"
+    r"\bcosts? (?:some|a (?:bit|little|lot)|far|much|more|less|extra|an? )\b",
+    r"^costs?\b|\bcost\s*=",
+    r"\bgiv(?:e|es|ing) up\b",
+    r"\btrad(?:e|es|ing) (?:a bit of|some|off)\b",
+    r"\bcostly\b",
+    r"\b(?:is|are|be|was|that'?s|it'?s|too|very|gets?)\s+(?:\w+\s+)?expensive\b",
+    r"\b(?:not|isn'?t|wasn'?t|is|be) worth\b|\bworth it\b",
+    # a benefit and its price in one breath: "cleaner but has fewer units", "cheap but confounded"
+    r"\b(?:cheap|cheaper|clean|cleaner|simple|simpler|fast|faster|safe|safer|easy|easier|fresh|fresher|exact|accurate|"
+    r"precise|flexible)\b,? but\b",
+    r"\baccept(?:ing)? (?:that|some|a bit|the risk|slightly|a few)\b",
 ]
 # Evaluative words that, next to a named alternative, show the options were weighed.
 EVALUATION = [
     r"\b(?:bad|worse|better|best|risk\w*|expensive|cheap\w*|fragile|painful|hurt\w*|safer|simpler|faster|slower|costly|"
     r"overkill|downside|upside|benefits?|advantages?|disadvantages?|pros|cons|wins?|won|loses?|lost|too (?:slow|late|expensive|risky)|"
-    r"easier|harder|saves?|saved|saving|wasted?)\b",
+    r"easier|harder|saves?|saved|saving|wasted?|worth|cleaner|noisier|fine|acceptable)\b",
 ]
 
 
@@ -203,6 +223,11 @@ CONSISTENCY = {
         r"(?:a few|some) (?:seconds|minutes) (?:stale|late|behind)",
         r"good enough",
         r"tolerate",
+        # in plain words: "can live with being slightly off", "hours late is fine", "acceptable for ranking"
+        r"\bcan live with\b",
+        r"\b(?:is|are|be|'s) fine\b",
+        r"\bacceptable (?:for|here|there|to)\b",
+        r"\boff by\b",
     ],
     "exact where it matters": [
         r"exactly[- ]once",
