@@ -221,3 +221,14 @@ def test_tolerating_approximate_numbers_in_plain_words_is_consistency_nuance():
     )
     f = run("consistency_nuance", text)
     assert f.passed and f.strength == 1.0
+
+
+def test_trade_offs_told_in_a_story():
+    # Ownership stories argue their choices in everyday words (blind gold g259, g261, g307).
+    assert "1 choice(s) justified" in run(
+        "justified_choices", "For money I'd rather be late than wrong: a wrong invoice is a trust problem, so I paused the export."
+    ).detail
+    assert run("states_costs", "The parallel runs slowed the migration by about a month.").passed
+    assert "1 more with a reason" in run(
+        "justified_choices", "I ran the backfill over a weekend at low priority so as not to starve production jobs."
+    ).detail

@@ -223,7 +223,7 @@ def test_note_given_separately_is_scored_without_quotes() -> None:
 
 def test_tradeoffs_with_quantified_cost() -> None:
     finding, c = check("sql_tradeoff_note", REELS, GOOD_REELS + RICH_NOTE)
-    assert finding.passed and finding.strength == 1.0
+    assert finding.passed and finding.strength == 0.85  # two choices, one priced in numbers
     assert any("NOT EXISTS rather than NOT IN" in s.text for s in finding.evidence)
     assert_evidence_is_quoted(finding, c.answer)
 
@@ -261,3 +261,26 @@ def test_tradeoff_alternative_without_cost_is_weak() -> None:
 def test_tradeoff_absent() -> None:
     finding, _ = check("sql_tradeoff_note", REELS, GOOD_REELS + "---\nThis query returns the users.")
     assert not finding.passed and finding.strength == 0.0
+
+
+def test_a_choice_priced_in_the_next_sentence_counts() -> None:
+    # Blind gold g319: "Two ways to make it cheaper, each with a cost:" then each option and its price.
+    note = (
+        "Two ways to make it cheaper, each with a cost. "
+        "An hourly rollup at (advertiser, campaign, hour) turns 100B rows into 100M. "
+        "Cost: another pipeline to keep in sync when the click dedupe rules change. "
+        "Clustering the raw table by campaign_id is cheaper than a new table, but the sort costs compute on every write."
+    )
+    finding, _ = check("sql_tradeoff_note", REELS, GOOD_REELS + "---\n" + note)
+    assert finding.passed and "2 choice(s) justified" in finding.detail
+    unpriced = "There are two ways to do it. An hourly rollup at campaign grain. Clustering the raw table by campaign_id."
+    finding, _ = check("sql_tradeoff_note", REELS, GOOD_REELS + "---\n" + unpriced)
+    assert not finding.passed
+
+
+def test_several_choices_climb_the_ladder_one_at_a_time() -> None:
+    one = "I used NOT EXISTS instead of a LEFT JOIN because it stops at the first Feed row."
+    two = one + " I'd rather read the partition once than scan it twice, because the scan is the cost."
+    three = two + " Using approx_distinct instead of COUNT(DISTINCT) would save memory, but the output is an exact list."
+    strengths = [check("sql_tradeoff_note", REELS, GOOD_REELS + "---\n" + n)[0].strength for n in (one, two, three)]
+    assert strengths == sorted(strengths) and len(set(strengths)) == 3

@@ -51,6 +51,7 @@ ALTERNATIVE = [
     r"\b(?:cheaper|simpler|faster|safer|easier|slower|cleaner|noisier|riskier|more (?:robust|reliable|expensive|accurate|"
     r"complex|costly)|less (?:robust|reliable|expensive|accurate|complex|costly))\b.{0,60}\bthan\b",
     r"\bI(?:'d| would)? prefer\b",
+    r"\b(?:better|worse)\b.{1,40}\bthan\b",
     r"\b(?:fine|ok|okay|acceptable|good enough) (?:for|here|there)\b.{1,80}\b(?:but not|not for|never for)\b",
     r"\bboth (?:give|work|return|produce|are correct)\b",
 ]
@@ -71,6 +72,7 @@ REASON = [
     r"\bso (?:they|we|I|each|every|no one|nobody|nothing)\b",
     r"\bto (?:limit|keep|reduce|protect|cut|make sure)\b",
     r"\botherwise\b",
+    r"\b(?:to not|so as not to|not to) (?:starve|break|block|hurt|overload|lose|miss|delay)\b",
 ]
 COST = [
     r"\bat the cost (?:of|that)\b",
@@ -122,6 +124,7 @@ COST = [
     r"\b(?:cheap|cheaper|clean|cleaner|simple|simpler|fast|faster|safe|safer|easy|easier|fresh|fresher|exact|accurate|"
     r"precise|flexible)\b,? but\b",
     r"\baccept(?:ing)? (?:that|some|a bit|the risk|slightly|a few)\b",
+    r"\bslow(?:ed|s)? (?:\w+ ){0,3}(?:down )?by (?:about |roughly |a |an |\d)",
 ]
 # Evaluative words that, next to a named alternative, show the options were weighed.
 EVALUATION = [

@@ -70,14 +70,19 @@ _CHOICE = re.compile(
     # ("ranking on the rounded value would ..."), and when the choice would flip ("if it were hourly, I'd ...")
     r"|\w\)?, not \w|\binstead\b|\b(?:I|we) (?:wouldn'?t|would not)\b"
     r"|\bwould (?:turn|make|break|double|cost|lose|drop|miss)\b"
-    r"|\bif\b.{3,80}\b(?:I'?d|we'?d|I would|we would)\b|\bwhat (?:we|I|you) give up\b",
+    r"|\bif\b.{3,80}\b(?:I'?d|we'?d|I would|we would)\b|\bwhat (?:we|I|you) give up\b"
+    # plain comparisons: "I'd rather ... than", "cheaper than a new table", "two ways to ...",
+    # "the anti-join version would ..."
+    r"|\brather\b.{1,80}\bthan\b|\b(?:cheaper|faster|slower|simpler|safer|smaller|more \w+|less \w+) than\b"
+    r"|\b(?:two|three|several|a few) (?:ways|options|approaches|choices)\b"
+    r"|\bthe (?:other|[\w-]+) (?:version|approach|option|variant)\b",
     re.I,
 )
 _COST = re.compile(
     r"\b(?:because|since|so that|which (?:means|avoids|costs|needs|requires)|at the (?:cost|expense|price) of"
     r"|costs?|costly|downside|drawback|but|slower|faster|cheaper|expensive|error|accura\w*|memory|shuffl\w*"
     r"|latency|spills?|exact|avoids?|so (?:that|we|I|ties|each|no|nothing|nobody)|lose|loses|give up|can'?t|won'?t"
-    r"|accept)\b",
+    r"|accept|wrong|breaks?|risk\w*|worth|noisy|catch)\b",
     re.I,
 )
 _PARTITION_PREDICATE = re.compile(
@@ -349,19 +354,23 @@ def sql_tradeoff_note(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     justified: list[tuple[Sentence, bool]] = []
     bare = 0
     quantified = False
-    for unit, is_span in note_units(ctx):
+    units = note_units(ctx)
+    for i, (unit, is_span) in enumerate(units):
         if not _explains(unit) or not _CHOICE.search(unit.text):
             continue
-        if _COST.search(unit.text):
+        # the price often follows in the next sentence: "Two ways, each with a cost: ... Cost: ..."
+        after = units[i + 1][0] if i + 1 < len(units) else None
+        priced = next((u for u in (unit, after) if u is not None and _COST.search(u.text)), None)
+        if priced is not None:
             justified.append((unit, is_span))
-            quantified = quantified or bool(_NUMBER.search(unit.text))
+            quantified = quantified or bool(_NUMBER.search(priced.text))
         else:
             bare += 1
     n = len(justified)
     if n == 0:
         strength = 0.3 if bare else 0.0
     else:
-        strength = (0.6 if n == 1 else 0.85) + (0.15 if quantified else 0.0)
+        strength = (0.6 if n == 1 else 0.7 if n == 2 else 0.85) + (0.15 if quantified else 0.0)
     evidence = [s for s, is_span in justified if is_span]
     if n:
         detail = f"{n} choice(s) justified against an alternative" + (", with a quantified cost" if quantified else "")
