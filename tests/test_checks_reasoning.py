@@ -232,3 +232,22 @@ def test_trade_offs_told_in_a_story():
     assert "1 more with a reason" in run(
         "justified_choices", "I ran the backfill over a weekend at low priority so as not to starve production jobs."
     ).detail
+
+
+def test_options_listed_under_a_label_are_alternatives():
+    # Blind gold g359: three experiment designs as a list, each priced in its own words.
+    listed = (
+        "Randomising by user leaks. Options:\n"
+        "- user-level test. Fast and high power, but it understates the effect.\n"
+        "- cluster randomisation on graph communities. Far fewer units, so much less power.\n"
+        "- country-level launch. Catches the full effect, but few units and noisy.\n"
+    )
+    f = run("justified_choices", listed)
+    assert f.passed and "3 choice(s) justified" in f.detail
+    assert run("states_costs", listed).passed
+    # the same items with no label and no prices argue nothing
+    bare = "We run a user-level test.\n\nThen a cluster randomisation on graph communities.\n"
+    assert "0 choice(s) justified" in run("justified_choices", bare).detail
+    # a label ends at its paragraph: the next paragraph's sentences are not options
+    later = "Options:\n- a user-level test.\n\nIt is fast but it understates the effect."
+    assert "0 choice(s) justified" in run("justified_choices", later).detail

@@ -96,7 +96,10 @@ COST = [
     r"\bstale\b",
     r"\bcomplexity\b",
     r"\bin exchange\b", r"\b(?:added|adds|extra|more) (?:work|overhead|toil|effort|maintenance)\b",
-    r"\bbut\b.{0,40}\b(?:would|risks?|lose|loses|costs?|slow|drops?|breaks?|harder|more expensive)\b",
+    r"\bbut\b.{0,40}\b(?:would|risks?|lose|loses|costs?|slow|drops?|breaks?|harder|more expensive|understates?|"
+    r"overstates?|underestimates?|overestimates?|biased|confounded|noisy|noisier|leaks?|fewer|less)\b",
+    # the price of an experiment design: "far fewer units, so much less power", "few units and noisy"
+    r"\b(?:far |much )?(?:fewer|less) (?:units|power|samples|signal|precision|coverage|accuracy)\b",
     # a price named in everyday words: "The cost: ...", "what we give up", "twice the rows"
     r"\bthe (?:cost|price|catch|downside|limitation|penalty)s?\b\s*(?::|-|(?:here )?(?:is|are|was) (?:that|more|higher|extra|an? |\d))",
     r"\bcosts? (?:\w+ ){0,3}(?:time|money|storage|compute|complexity|latency|effort)\b",
@@ -152,11 +155,40 @@ FLIP = [
 ]
 
 
+_OPTIONS_LABEL = re.compile(
+    r"\b(?:options?|alternatives?|choices?|approaches|candidates|ways to do (?:it|this))\s*(?:here|I see|I'?d consider)?\s*:\s*$",
+    re.I,
+)
+
+
+def _listed_options(ctx: AnswerContext) -> list[list[Sentence]]:
+    """The items under a label such as "Options:", one per line up to the paragraph's end: each
+    is an alternative in its own right, argued by the rest of its line, however terse
+    ("- cluster randomisation. Far fewer units, so less power.")."""
+    items: list[list[Sentence]] = []
+    sentences = ctx.sentences
+    for i, label in enumerate(sentences):
+        if not _OPTIONS_LABEL.search(label.text):
+            continue
+        previous = label
+        for s in sentences[i + 1 : i + 13]:
+            gap = ctx.answer[previous.end : s.start]
+            if "\n\n" in gap:
+                break
+            if "\n" in gap:
+                items.append([s])
+            elif items:
+                items[-1].append(s)
+            previous = s
+    return items
+
+
 def _justified(ctx: AnswerContext) -> tuple[list[Sentence], list[Sentence]]:
     if "justified" not in ctx.memo:
         # Every sentence, not just prose: "Alternative: daily snapshots." is a label whose argument
         # follows in the next sentence; the argued() window still asks for that argument.
         alt = matching(ctx.sentences, ALTERNATIVE)
+        listed = [item[0] for item in _listed_options(ctx) if any_match(" ".join(x.text for x in item), REASON + COST + EVALUATION)]
         following = {a.start: b for a, b in zip(ctx.sentences, ctx.sentences[1:], strict=False)}
 
         def can_argue(w: Sentence, s: Sentence) -> bool:
@@ -170,7 +202,7 @@ def _justified(ctx: AnswerContext) -> tuple[list[Sentence], list[Sentence]]:
             window = [s, following[s.start]] if s.start in following else [s]
             return any(can_argue(w, s) and any_match(w.text, REASON + COST + EVALUATION) for w in window)
 
-        justified = [s for s in alt if argued(s)]
+        justified = sorted({*(s for s in alt if argued(s)), *listed}, key=lambda s: s.start)
         costed = matching(ctx.prose, COST)
         ctx.memo["justified"] = (justified, costed)
     return ctx.memo["justified"]
