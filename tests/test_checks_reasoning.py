@@ -251,3 +251,14 @@ def test_options_listed_under_a_label_are_alternatives():
     # a label ends at its paragraph: the next paragraph's sentences are not options
     later = "Options:\n- a user-level test.\n\nIt is fast but it understates the effect."
     assert "0 choice(s) justified" in run("justified_choices", later).detail
+
+
+def test_scale_failures_and_summary_tables_in_plain_words():
+    # Blind gold g352: a SQL note that finds the join fan-out and answers it with a per-day table.
+    f = run(
+        "scale_strategies",
+        "The join fans out: every retained user drags all their events into the join. "
+        "So first I would build daily_active, one row per user and day, and join to that.",
+    )
+    assert "what breaks first" in f.detail and "caching or pre-aggregation" in f.detail
+    assert not run("scale_strategies", "We could do it incrementally and it will be fine.").passed

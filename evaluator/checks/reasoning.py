@@ -417,6 +417,9 @@ SCALE_STRATEGIES = {
         r"\brollups?\b",
         r"\bmateriali[sz]ed\b",
         r"\bpre-?comput",
+        # the same idea without the word: "a summary table", "first build daily_active(user_id, event_date)"
+        # ("incremental" was tried too: it lifted answers the experts scored lower)
+        r"\b(?:summary|intermediate|per-day) (?:\w+ )?tables?\b|\bdaily_active\b",
     ],
     "hot keys and skew": [r"\bhot (?:keys?|spots?|partitions?)\b", r"\bskew", r"\bsalt(?:ed|ing)\b", r"\bcelebrit"],
     "what breaks first": [
@@ -428,6 +431,9 @@ SCALE_STRATEGIES = {
         r"\bfirst thing to (?:break|fail)\b",
         r"\bback-?pressure\b",
         r"\bthrottl",
+        # a join that multiplies rows is the classic first failure of a query at scale
+        r"\bfans? out\b|\bfan-?out\b|\bintermediate rows\b|\brow explosion\b",
+        r"\b(?:problems?|issues?) (?:with (?:this|the query|it) )?(?:at|with) (?:that|this) (?:size|scale|volume)\b",
     ],
     "sampling or approximation": [
         r"\bsampl(?:e|ing)\b",
