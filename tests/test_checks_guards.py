@@ -178,3 +178,27 @@ def test_held_out_answers_graded_against_another_question_are_caught():
             flagged += "off_topic" in report.flags
             leaked += "off_topic" not in report.flags and report.overall.recommendation in ("hire", "strong_hire")
     assert swaps == 150 and flagged >= 121 and leaked <= 10, (flagged, leaked)
+
+
+def test_a_list_of_derived_numbers_is_not_stuffing():
+    # Blind gold g380: bullet points of arithmetic, then components; flagged before derivations counted.
+    derived = "\n".join(
+        [
+            "Numbers first.",
+            "- 100B impressions/day",
+            "- 100B / 86,400 = ~1.16M events/sec average, assume 3x peak = ~3.5M/sec",
+            "- 500 bytes/event -> 50 TB/day raw, ~580 MB/s",
+            "- Parquet ~6x -> ~8.3 TB/day compressed",
+            "- 1 year -> ~3 PB compressed",
+            "- clicks at ~1% CTR -> 1B clicks/day",
+            "Components:",
+            "- Scribe for ingestion",
+            "- Flink for streaming aggregates, 1-minute windows",
+            "- Iceberg tables partitioned by event_date, hour",
+            "- Scuba for real-time dashboards",
+        ]
+    )
+    assert run("not_keyword_stuffed", derived).passed
+    # numbers next to a run of terms do not launder it
+    laundered = "\n".join(["Kafka, Flink, Spark, Iceberg, Presto: 1 -> 2", "sharding, caching, SLA = 3 x 4"] * 4)
+    assert not run("not_keyword_stuffed", laundered).passed

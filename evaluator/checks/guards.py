@@ -194,6 +194,10 @@ _TERM = re.compile(
 )
 
 
+# two numbers joined by an operator or an arrow: "100B / 86,400 = ~1.16M", "Parquet ~6x -> ~8.3 TB"
+_DERIVATION = re.compile(r"\d[^\n]{0,25}?(?:[/*×=]|->|→|\bx\b)\s*~?\d")
+
+
 @check("not_keyword_stuffed")
 def not_keyword_stuffed(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     """Terms listed without sentences that use them. Most of the answer's technical terms sit in
@@ -201,8 +205,12 @@ def not_keyword_stuffed(ctx: AnswerContext, params: Mapping[str, Any]) -> Findin
     units = ctx.sentences
     if not units:
         return Finding(True, 1.0, "empty answer")
-    prose_units = [s for s in units if s.is_prose]
-    list_units = [s for s in units if not s.is_prose]
+    # a derivation line ("100B / 86,400 = ~1.16M events/sec") is reasoning, however terse, unless
+    # it carries a run of terms ("Kafka, Flink, Spark, Iceberg: 1 -> 2")
+    prose_units = [
+        s for s in units if s.is_prose or (_DERIVATION.search(s.text) and len(_TERM.findall(s.text)) <= 2)
+    ]
+    list_units = [s for s in units if s not in prose_units]
     prose_words = sum(len(s.words) for s in prose_units)
     list_words = sum(len(s.words) for s in list_units)
     list_terms = len(_TERM.findall("\n".join(s.text for s in list_units))) if list_words >= 6 else 0
