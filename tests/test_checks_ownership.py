@@ -99,3 +99,19 @@ def test_operations_coverage():
     assert not run(
         "operations_coverage", "Kafka sends the data to Spark and Spark writes the tables for the dashboards."
     ).passed
+
+
+def test_operating_the_system_told_in_plain_words():
+    # Blind gold g379: no "monitoring" or "data quality", yet a check that runs, compares and messages.
+    text = (
+        "I also wrote a check that runs every morning and compares the fields that arrived yesterday with the "
+        "ones we expect, and it messages me if there's something new or something missing. "
+        "For old data, I'd leave the new field empty unless someone needs it, because filling it in for the past "
+        "is a lot of work."
+    )
+    f = run("operations_coverage", text)
+    assert f.passed
+    for family in ("monitoring and alerting", "data-quality checks", "backfills and reprocessing"):
+        assert family in f.detail.split("; not seen")[0], family
+    assert "0 stated" not in f.detail
+    assert not run("operations_coverage", "I checked the numbers and told my manager it looked fine.").passed

