@@ -115,3 +115,17 @@ def test_operating_the_system_told_in_plain_words():
         assert family in f.detail.split("; not seen")[0], family
     assert "0 stated" not in f.detail
     assert not run("operations_coverage", "I checked the numbers and told my manager it looked fine.").passed
+
+
+def test_operating_practices_named_by_tool_count_less_than_practices_stated():
+    # Blind gold g360: "data quality with Great Expectations, observability with Datadog" names the
+    # practices; stating the threshold, the consequence or the reason is operating the system.
+    named = "Data quality with Great Expectations, observability with Datadog, and a data catalog for lineage."
+    stated = (
+        "A row-count check fails the job if today's volume is 30% below last week's, so bad data never reaches "
+        "the dashboards. An alert pages the on-call if the table has not landed by 6am. "
+        "Lineage is recorded because a broken upstream table must tell us which reports to restate."
+    )
+    f_named, f_stated = run("operations_coverage", named), run("operations_coverage", stated)
+    assert "only named, not argued" in f_named.detail
+    assert f_stated.strength > f_named.strength + 0.3

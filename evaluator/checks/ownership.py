@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import family_finding, ladder, matching
+from evaluator.checks._match import argued_families, family_finding, ladder, matching
+from evaluator.checks.reasoning import CAUSAL
 from evaluator.checks.registry import AnswerContext, Finding, check
 
 OPERATIONS = {
@@ -85,17 +86,30 @@ OPERATIONAL_SPECIFICS = [
 ]
 
 
+# A practice only named ("data quality with Great Expectations") counts 0.6 of one stated with its
+# threshold, its consequence or its reason, as product ideas do (agreement on modeling ownership
+# rose from 0.73 to 0.78 on the 399 gold answers, and in four of five batch ranges).
+OPS_NAMED_ONLY = 0.6
+
+
 @check("operations_coverage")
 def operations_coverage(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     """Owns the system after launch: SLA, monitoring and alerting, data-quality checks,
     backfills, on-call, lineage. A design that stops at the diagram is a mid-level answer."""
-    coverage = family_finding(ctx.prose, OPERATIONS, [0.25, 0.5, 0.7, 0.85, 1.0], "operational practices", pass_at=2)
+    count, found, named = argued_families(ctx.prose, OPERATIONS, OPERATIONAL_SPECIFICS + CAUSAL, OPS_NAMED_ONLY)
     ops = matching(ctx.prose, [p for family in OPERATIONS.values() for p in family])
     specific = matching(ops, OPERATIONAL_SPECIFICS)
-    strength = 0.6 * coverage.strength + 0.4 * ladder(len(specific), [0.4, 0.7, 0.9, 1.0])
-    detail = f"{coverage.detail}; {len(specific)} stated with a threshold, a deadline or what happens when it fires"
-    evidence = sorted({*coverage.evidence, *specific[:2]}, key=lambda s: s.start)
-    return Finding(coverage.passed, strength, detail, evidence)
+    coverage = ladder(count, [0.3, 0.5, 0.7, 0.85, 1.0])
+    strength = 0.6 * coverage + 0.4 * ladder(len(specific), [0.4, 0.7, 0.9, 1.0])
+    detail = f"operational practices: {len(found)} of {len(OPERATIONS)}" + (f" ({', '.join(found)})" if found else "")
+    if named:
+        detail += f"; only named, not argued: {', '.join(named)}"
+    missing = [n for n in OPERATIONS if n not in found]
+    if missing:
+        detail += f"; not seen: {', '.join(missing)}"
+    detail += f"; {len(specific)} stated with a threshold, a deadline or what happens when it fires"
+    evidence = sorted({*found.values(), *specific[:2]}, key=lambda s: s.start)
+    return Finding(len(found) >= 2, strength, detail, evidence)
 
 
 _I_ACTION = re.compile(
