@@ -262,3 +262,14 @@ def test_scale_failures_and_summary_tables_in_plain_words():
     )
     assert "what breaks first" in f.detail and "caching or pre-aggregation" in f.detail
     assert not run("scale_strategies", "We could do it incrementally and it will be fine.").passed
+
+
+def test_a_scaling_strategy_named_counts_less_than_one_given_its_number_or_reason():
+    named = run("scale_strategies", "We partition by date and shard by user, and cache the results.")
+    argued = run(
+        "scale_strategies",
+        "We partition by date so a daily query reads one of 365 partitions. We shard by user because every "
+        "lookup is per user. We cache the results since the dashboard asks the same question all day.",
+    )
+    assert "only named, not argued" in named.detail
+    assert argued.strength > named.strength

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import any_match, family_finding, ladder, matching, rx
+from evaluator.checks._match import any_match, argued_families, family_finding, ladder, matching, rx
 from evaluator.checks.registry import AnswerContext, Finding, check
 from evaluator.text import Sentence
 
@@ -188,7 +188,11 @@ def _justified(ctx: AnswerContext) -> tuple[list[Sentence], list[Sentence]]:
         # Every sentence, not just prose: "Alternative: daily snapshots." is a label whose argument
         # follows in the next sentence; the argued() window still asks for that argument.
         alt = matching(ctx.sentences, ALTERNATIVE)
-        listed = [item[0] for item in _listed_options(ctx) if any_match(" ".join(x.text for x in item), REASON + COST + EVALUATION)]
+        listed = [
+            item[0]
+            for item in _listed_options(ctx)
+            if any_match(" ".join(x.text for x in item), REASON + COST + EVALUATION)
+        ]
         following = {a.start: b for a, b in zip(ctx.sentences, ctx.sentences[1:], strict=False)}
 
         def can_argue(w: Sentence, s: Sentence) -> bool:
@@ -452,13 +456,27 @@ SCALE_STRATEGIES = {
 }
 
 
+# A strategy only named ("partition by date, shard by user") counts 0.75 of one given its number or
+# its reason (scale agreement 0.816 -> 0.824 on the 399 gold answers; gains in two batch ranges, a
+# loss of 0.01 in one).
+SCALE_NAMED_ONLY = 0.75
+
+
 @check("scale_strategies")
 def scale_strategies(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     """Names concrete scaling strategies (partitioning, sharding, clustering, caching, skew
     handling, what breaks first) in sentences, instead of "add more servers"."""
-    return family_finding(
-        ctx.prose, SCALE_STRATEGIES, [0.25, 0.45, 0.65, 0.8, 0.9, 1.0], "scaling strategies", pass_at=2
-    )
+    count, found, named = argued_families(ctx.prose, SCALE_STRATEGIES, CAUSAL + REASON, SCALE_NAMED_ONLY)
+    detail = f"scaling strategies: {len(found)} of {len(SCALE_STRATEGIES)}"
+    if found:
+        detail += f" ({', '.join(found)})"
+    if named:
+        detail += f"; only named, not argued: {', '.join(named)}"
+    missing = [n for n in SCALE_STRATEGIES if n not in found]
+    if missing:
+        detail += f"; not seen: {', '.join(missing)}"
+    evidence = sorted(set(found.values()), key=lambda s: s.start)
+    return Finding(len(found) >= 2, ladder(count, [0.25, 0.45, 0.65, 0.8, 0.9, 1.0]), detail, evidence)
 
 
 PRIVACY = {
