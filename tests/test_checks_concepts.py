@@ -31,3 +31,9 @@ def test_addresses_question():
     assert run("addresses_question", specific).passed
     f = run("addresses_question", generic)
     assert not f.passed and "0%" in f.detail
+
+
+def test_scd_written_as_scd2_is_the_scd_concept():
+    # Blind gold g363 wrote "dim_user is SCD2" and was credited no SCD at all.
+    for text in ("dim_user is SCD2, because tiers change mid-month.", "We keep dim_user as an SCD type 2 table here."):
+        assert "scd2" in concept_hits(ctx_for(text, "model-cross-surface-engagement")), text

@@ -273,3 +273,11 @@ def test_a_scaling_strategy_named_counts_less_than_one_given_its_number_or_reaso
     )
     assert "only named, not argued" in named.detail
     assert argued.strength > named.strength
+
+
+def test_an_alternative_accepted_over_another_with_its_consequence():
+    # Blind gold g363: "I'd accept that over daily snapshots, which would be 3B rows a day."
+    f = run("justified_choices", "The cost is uglier joins, and I'd accept that over daily snapshots, which would be 3B rows a day.")
+    assert "1 choice(s) justified" in f.detail
+    f = run("justified_choices", "I'd rather build this once than let every analyst compute it, which is how you get three DAU numbers.")
+    assert "1 choice(s) justified" in f.detail

@@ -54,6 +54,8 @@ ALTERNATIVE = [
     r"\b(?:better|worse)\b.{1,40}\bthan\b",
     r"\b(?:fine|ok|okay|acceptable|good enough) (?:for|here|there)\b.{1,80}\b(?:but not|not for|never for)\b",
     r"\bboth (?:give|work|return|produce|are correct)\b",
+    # "I'd accept that over daily snapshots, which would be 3B rows a day" (blind gold g363)
+    r"\b(?:accept|prefer|take|choose|want|keep) (?:that|this|it|them|\w+) over\b",
 ]
 REASON = [
     r"\bbecause\b",
@@ -72,6 +74,7 @@ REASON = [
     r"\bso (?:they|we|I|each|every|no one|nobody|nothing)\b",
     r"\bto (?:limit|keep|reduce|protect|cut|make sure)\b",
     r"\botherwise\b",
+    r"\bwhich is how\b|\bthat'?s how (?:you|we|I) (?:get|end up)\b",
     r"\b(?:to not|so as not to|not to) (?:starve|break|block|hurt|overload|lose|miss|delay)\b",
 ]
 COST = [
@@ -362,7 +365,7 @@ MODELING = {
         r"\bconformed\b",
     ],
     "slowly changing dimensions": [
-        r"\bSCD\b",
+        r"\bSCD(?:s|[- ]?(?:type[- ]?)?[12])?\b",
         r"\bslowly changing\b",
         r"\btype[- ]2\b",
         r"\bvalid_(?:from|to)\b",
