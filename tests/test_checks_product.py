@@ -53,3 +53,24 @@ def test_guardrails_and_misleading_metrics_in_plain_words():
         assert family in run("product_reasoning", text, Q).detail.split("not seen")[0], text
     plain = run("product_reasoning", "We take the events from Kafka and load them into the warehouse.", Q)
     assert "guardrail" not in plain.detail.split("not seen")[0]
+
+
+def test_measuring_a_feature_without_saying_which_caps_product_sense():
+    generic = (
+        "I'd use the HEART framework: happiness, engagement, adoption, retention and task success. "
+        "Adoption is the percentage of users who try the feature; retention at D7 and D30. Guardrails: app "
+        "time spent and crash rate. We'd run an A/B test for two weeks and ship if the metrics go up."
+    )
+    concrete = "Let me pick one: a shared collection for saved posts. " + generic
+    q = "product-measure-instagram-feature"
+    assert not run("names_the_case", generic, q, questions=[q]).passed
+    assert run("names_the_case", concrete, q, questions=[q]).passed
+    assert run("names_the_case", "Which feature is it? It matters, because the goal decides the metric.", q).passed
+    # other questions are not about one unnamed case
+    assert run("names_the_case", generic, "product-dau-drop", questions=[q]).passed
+
+    from evaluator.bank import get_question
+    from evaluator.grade import grade_deterministic
+
+    report = grade_deterministic(get_question(q), generic).report
+    assert report.dimensions["product_sense"].score <= 2

@@ -3,6 +3,7 @@ and how the measure can mislead."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -125,3 +126,34 @@ def product_reasoning(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
         detail += f"; not seen: {', '.join(missing)}"
     evidence = sorted(set(found.values()), key=lambda s: s.start)
     return Finding(count >= int(params.get("pass_at", 3)), ladder(count, steps), detail, evidence)
+
+
+# "Let me pick one", "say the feature is ...", a quoted feature name, or asking which feature it is.
+_CONCRETE_CASE = re.compile(
+    r"\b(?:let'?s|let me|I'?ll|I will|I'?d) (?:say|pick|take|assume|imagine|use (?:a|an) (?:concrete|real|specific))\b"
+    r"|\b(?:for example|for instance|suppose|imagine|say)\b,? (?:the feature|it'?s|it is|we (?:launch|ship|add)|"
+    r"Instagram (?:adds|launches|ships)|a (?:new )?(?:feature|button|sticker|tab|format))"
+    r"|\b(?:which|what(?: kind of)?) feature\b|\bdepends (?:a lot |heavily )?on (?:the|what the) feature\b"
+    r"|\b(?:a|the) (?:concrete|real|specific) (?:one|feature|example)\b"
+    r"|[\"“][A-Z][\w ]{2,30}[\"”]",
+    re.IGNORECASE,
+)
+
+
+@check("names_the_case")
+def names_the_case(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
+    """For "measure a new feature", whether the answer ever says which feature (or asks).
+
+    Success metrics follow from what a feature is for; a framework applied to "the feature" in
+    general cannot tie a metric to a decision. On the gold set every answer that never named or
+    asked about a feature was scored 1 or 2 on product sense by the experts (9 of 9), however
+    complete its metric list. ``questions`` limits the check to the questions it applies to.
+    """
+    applies = params.get("questions")
+    if applies and ctx.question.id not in applies:
+        return Finding(True, 1.0, "not a question about one unnamed case")
+    m = _CONCRETE_CASE.search(ctx.answer)
+    if m is None:
+        return Finding(False, 0.0, "never says which feature it measures, nor asks")
+    line = next((s for s in ctx.sentences if s.start <= m.start() < s.end), None)
+    return Finding(True, 1.0, "works from a concrete feature", [line] if line else [])
