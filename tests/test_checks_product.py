@@ -74,3 +74,17 @@ def test_measuring_a_feature_without_saying_which_caps_product_sense():
 
     report = grade_deterministic(get_question(q), generic).report
     assert report.dimensions["product_sense"].score <= 2
+
+
+def test_product_ideas_in_plain_words():
+    # Blind gold g433 said all of it without one product-analytics term and found 0 of 7 ideas.
+    text = (
+        "So I'd look at how many people try it at least once, and how many use it again the next week, because "
+        "trying once is curiosity and coming back means they like it. I'd test it on a random group of users and "
+        "compare with a group that doesn't have it. I'd also keep an eye on whether people post fewer Stories. "
+        "Then I'd look at it for different groups, like teenagers versus older users, since teens use it more. "
+        "If it looks good after a few weeks, roll it out."
+    )
+    f = run("product_reasoning", text, "product-measure-instagram-feature")
+    for idea in ("decision driven", "success metric", "guardrail", "segmentation", "mislead", "experiment"):
+        assert idea in f.detail.split("; not seen")[0], idea

