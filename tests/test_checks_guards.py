@@ -202,3 +202,21 @@ def test_a_list_of_derived_numbers_is_not_stuffing():
     # numbers next to a run of terms do not launder it
     laundered = "\n".join(["Kafka, Flink, Spark, Iceberg, Presto: 1 -> 2", "sharding, caching, SLA = 3 x 4"] * 4)
     assert not run("not_keyword_stuffed", laundered).passed
+
+
+def test_an_outline_of_the_designs_own_tables_is_not_stuffing():
+    # Blind gold g415: a terse "Label: items" design, weak (the experts gave 1-2) but not gaming.
+    outline = "\n".join(
+        [
+            "Let me just lay out the components:",
+            "- Conformed dimensions: dim_user, dim_content, dim_surface, dim_date",
+            "- Facts: fact_feed_engagement, fact_reels_engagement, fact_stories_engagement",
+            "- Partitioning: event_date, hourly",
+            "- Clustering: user_id",
+            "- Retention: gold table agg_daily_retention",
+            "- Storage: Iceberg, Parquet, ZSTD compression",
+            "- DQ: row count checks, null checks, uniqueness on event_id",
+            "- Privacy: hash user_id, PII tagging, RBAC",
+        ]
+    )
+    assert run("not_keyword_stuffed", outline).passed
