@@ -55,3 +55,20 @@ def test_scale_up_front():
     early = run("scale_up_front", CHAIN + " Then we design the tables. " * 10)
     late = run("scale_up_front", "We design the tables carefully. " * 20 + CHAIN)
     assert early.passed and not late.passed
+
+
+def test_numbers_said_in_words_are_read():
+    # Blind gold g413 sized everything in words and was credited no figure at all.
+    from evaluator.checks.numbers import spell_digits
+
+    assert spell_digits("a hundred billion ads shown per day") == "100 billion ads shown per day"
+    assert spell_digits("roughly half a gigabyte a second, fifty-ish terabytes a day") == (
+        "roughly 0.5 GB a second, 50 TB a day"
+    )
+    assert spell_digits("one of the few giant advertisers") == "one of the few giant advertisers"
+    text = (
+        "Something like a hundred billion ads shown per day means a bit over a million a second on average. "
+        "We're writing roughly half a gigabyte a second, fifty-ish terabytes a day before we squeeze it down."
+    )
+    f = run("states_scale_numbers", text)
+    assert f.passed and "50 TB" in f.detail

@@ -96,11 +96,44 @@ def _to_float(raw: str) -> float | None:
         return None
 
 
+_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_WORD_NUMBERS = {w: i for i, w in enumerate(_UNITS)} | _TENS | {"a": 1, "an": 1}
+_SPELLED = re.compile(
+    r"\b(?P<n>" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")(?:-?ish)?"
+    r"(?P<h>\s+hundred)?\s+(?P<m>thousand|million|billion|trillion)\b"
+    r"|\b(?P<n2>" + "|".join(sorted(set(_WORD_NUMBERS) - {"a", "an"}, key=len, reverse=True)) + r")(?:-?ish)?"
+    r"\s+(?P<u>kilo|mega|giga|tera|peta|exa)bytes?\b"
+    r"|\bhalf an? (?P<u2>kilo|mega|giga|tera|peta|exa)byte\b"
+    r"|\b(?P<u3>kilo|mega|giga|tera|peta|exa)bytes?\b",
+    re.IGNORECASE,
+)
+_PREFIX = {"kilo": "KB", "mega": "MB", "giga": "GB", "tera": "TB", "peta": "PB", "exa": "EB"}
+
+
+def _spelled_out(m: re.Match[str]) -> str:
+    if m.group("n"):
+        n = _WORD_NUMBERS[m.group("n").lower()] * (100 if m.group("h") else 1)
+        return f"{n} {m.group('m')}"
+    if m.group("n2"):
+        return f"{_WORD_NUMBERS[m.group('n2').lower()]} {_PREFIX[m.group('u').lower()]}"
+    if m.group("u2"):
+        return f"0.5 {_PREFIX[m.group('u2').lower()]}"
+    return _PREFIX[m.group("u3").lower()]
+
+
+def spell_digits(text: str) -> str:
+    """Numbers said in words, as candidates speak ("a hundred billion ads", "fifty-ish terabytes",
+    "half a gigabyte a second"), written as figures so the same parser reads them."""
+    return _SPELLED.sub(_spelled_out, text)
+
+
 def find_quantities(sentences: list[Sentence]) -> list[Quantity]:
     """Quantities with a magnitude word or a unit; bare small numbers ("3 steps") are ignored."""
     out: list[Quantity] = []
     for s in sentences:
-        for m in _QUANTITY.finditer(s.text):
+        text = spell_digits(s.text)
+        for m in _QUANTITY.finditer(text):
             value = _to_float(m.group(2))
             if value is None:
                 continue
@@ -128,7 +161,7 @@ def find_quantities(sentences: list[Sentence]) -> list[Quantity]:
                     kind = "entities"
                 elif unit in {"qps", "rps", "eps"} or unit:
                     kind = "events"
-            after = s.text[m.end() :]
+            after = text[m.end() :]
             if kind in {"events", "unknown"} and _PER_UNIT.match(after):
                 continue  # "200 events per user" is a ratio, not a volume
             per = "s" if unit in {"qps", "rps", "eps"} else _per(after)
