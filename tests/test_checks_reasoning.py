@@ -281,3 +281,12 @@ def test_an_alternative_accepted_over_another_with_its_consequence():
     assert "1 choice(s) justified" in f.detail
     f = run("justified_choices", "I'd rather build this once than let every analyst compute it, which is how you get three DAU numbers.")
     assert "1 choice(s) justified" in f.detail
+
+
+def test_exactness_in_plain_words():
+    text = (
+        "The advertiser's live view can be a little rough, that's fine. Finance bills from it, so the number has "
+        "to be exactly right and reproducible if the advertiser disputes it."
+    )
+    f = run("consistency_nuance", text)
+    assert f.passed and "exact where it matters" in f.detail

@@ -275,6 +275,8 @@ CONSISTENCY = {
         r"exactly[- ]once",
         r"strong(?:ly)? consisten",
         r"\bexact\b",
+        # plain words: "the number has to be exactly right and reproducible" (blind gold g413)
+        r"\bexactly (?:right|correct)\b|\breproducib",
         r"reconcil",
         r"billing",
         r"source of truth",
