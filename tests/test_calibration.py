@@ -27,19 +27,21 @@ def test_spearman():
 
 
 def test_deterministic_agreement_does_not_regress():
-    # Measured with `mockloop calibrate --offline --split development` on the 239 development
-    # answers (expert panel): QWK scale 0.80, product_sense 0.67, ownership 0.76, tradeoffs 0.66;
-    # Spearman 0.82. Floors sit 0.04 below; raise them as the evaluator improves. Holdout and
-    # coaches' files are left out so that adding one cannot fail the build.
+    # Measured with `mockloop calibrate --offline --split development` on the 439 development
+    # answers (expert panel; every blind batch up to g439 has been consulted, so this is the
+    # optimistic figure): QWK scale 0.82, product_sense 0.72, ownership 0.79, tradeoffs 0.72;
+    # Spearman 0.85. Floors sit about 0.04 below; raise them as the evaluator improves (they were
+    # 0.76/0.63/0.72/0.62 and 0.78 on 239 answers). Holdout and coaches' files are left out so
+    # that adding one cannot fail the build.
     gold, problems = load_gold()
     assert not problems
     mode = evaluate([g for g in gold if g.group == "development"], offline=True)
     qwk = {d.dimension: d.qwk for d in mode.dimensions}
-    assert qwk["scale"] >= 0.76
-    assert qwk["product_sense"] >= 0.63
-    assert qwk["ownership"] >= 0.72
-    assert qwk["tradeoffs"] >= 0.62
-    assert mode.spearman_overall >= 0.78
+    assert qwk["scale"] >= 0.78
+    assert qwk["product_sense"] >= 0.68
+    assert qwk["ownership"] >= 0.75
+    assert qwk["tradeoffs"] >= 0.68
+    assert mode.spearman_overall >= 0.81
 
 
 def test_coach_override_joins_the_gold_set_as_a_new_file(tmp_path):
