@@ -129,8 +129,13 @@ def test_no_genuine_gold_answer_is_flagged():
     from evaluator.calibration import load_gold
     from evaluator.grade import grade_deterministic
 
+    # Holdout answers are left out so that adding a blind batch cannot fail the build and the
+    # suite's output says nothing about answers not yet measured (their flags are reported with
+    # their first-contact figures instead).
     flagged = [
-        g.id for g in load_gold()[0] if grade_deterministic(get_question(g.question_id), g.answer).report.flags
+        g.id
+        for g in load_gold()[0]
+        if g.group != "holdout" and grade_deterministic(get_question(g.question_id), g.answer).report.flags
     ]
     assert flagged == []
 
