@@ -166,3 +166,31 @@ def argued_families(
             named.append(name)
         count += 1.0 if deep is not None else named_weight
     return count, found, named
+
+
+
+def argued_family_finding(
+    sentences: Sequence[Sentence],
+    families: Mapping[str, Sequence[str]],
+    argument: Sequence[str],
+    named_weight: float,
+    steps: Sequence[float],
+    what: str,
+    pass_at: int = 2,
+    pass_on_argued: bool = False,
+) -> Finding:
+    """``family_finding`` where a family only named counts ``named_weight`` of one argued (see
+    ``argued_families``); the detail says which families were only named. It passes at
+    ``pass_at`` distinct families, or, with ``pass_on_argued``, at that weighted count."""
+    count, found, named = argued_families(sentences, families, argument, named_weight)
+    detail = f"{what}: {len(found)} of {len(families)}"
+    if found:
+        detail += f" ({', '.join(found)})"
+    if named:
+        detail += f"; only named, not argued: {', '.join(named)}"
+    missing = [n for n in families if n not in found]
+    if missing:
+        detail += f"; not seen: {', '.join(missing)}"
+    evidence = sorted(set(found.values()), key=lambda s: s.start)
+    passed = (count if pass_on_argued else len(found)) >= pass_at
+    return Finding(passed, ladder(count, steps), detail, evidence)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import argued_families, family_finding, ladder, matching
+from evaluator.checks._match import argued_family_finding, family_finding, ladder, matching
 from evaluator.checks.reasoning import CAUSAL
 from evaluator.checks.registry import AnswerContext, Finding, check
 
@@ -96,20 +96,16 @@ OPS_NAMED_ONLY = 0.6
 def operations_coverage(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     """Owns the system after launch: SLA, monitoring and alerting, data-quality checks,
     backfills, on-call, lineage. A design that stops at the diagram is a mid-level answer."""
-    count, found, named = argued_families(ctx.prose, OPERATIONS, OPERATIONAL_SPECIFICS + CAUSAL, OPS_NAMED_ONLY)
+    coverage = argued_family_finding(
+        ctx.prose, OPERATIONS, OPERATIONAL_SPECIFICS + CAUSAL, OPS_NAMED_ONLY, [0.3, 0.5, 0.7, 0.85, 1.0],
+        "operational practices",
+    )
     ops = matching(ctx.prose, [p for family in OPERATIONS.values() for p in family])
     specific = matching(ops, OPERATIONAL_SPECIFICS)
-    coverage = ladder(count, [0.3, 0.5, 0.7, 0.85, 1.0])
-    strength = 0.6 * coverage + 0.4 * ladder(len(specific), [0.4, 0.7, 0.9, 1.0])
-    detail = f"operational practices: {len(found)} of {len(OPERATIONS)}" + (f" ({', '.join(found)})" if found else "")
-    if named:
-        detail += f"; only named, not argued: {', '.join(named)}"
-    missing = [n for n in OPERATIONS if n not in found]
-    if missing:
-        detail += f"; not seen: {', '.join(missing)}"
-    detail += f"; {len(specific)} stated with a threshold, a deadline or what happens when it fires"
-    evidence = sorted({*found.values(), *specific[:2]}, key=lambda s: s.start)
-    return Finding(len(found) >= 2, strength, detail, evidence)
+    strength = 0.6 * coverage.strength + 0.4 * ladder(len(specific), [0.4, 0.7, 0.9, 1.0])
+    detail = f"{coverage.detail}; {len(specific)} stated with a threshold, a deadline or what happens when it fires"
+    evidence = sorted({*coverage.evidence, *specific[:2]}, key=lambda s: s.start)
+    return Finding(coverage.passed, strength, detail, evidence)
 
 
 _I_ACTION = re.compile(

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import argued_families, ladder
+from evaluator.checks._match import argued_family_finding
 from evaluator.checks.reasoning import CAUSAL
 from evaluator.checks.registry import AnswerContext, Finding, check
 
@@ -128,17 +128,10 @@ def product_reasoning(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     segmentation and how the metric can mislead. Distinct ideas, not mentions, are counted, and
     an idea counts in full only where the answer argues it (a reason, a consequence or a figure)."""
     steps = [0.15, 0.35, 0.55, 0.7, 0.85, 1.0]
-    count, found, named = argued_families(ctx.prose, PRODUCT, CAUSAL, NAMED_ONLY)
-    detail = f"product-sense ideas: {len(found)} of {len(PRODUCT)}"
-    if found:
-        detail += f" ({', '.join(found)})"
-    if named:
-        detail += f"; only named, not argued: {', '.join(named)}"
-    missing = [n for n in PRODUCT if n not in found]
-    if missing:
-        detail += f"; not seen: {', '.join(missing)}"
-    evidence = sorted(set(found.values()), key=lambda s: s.start)
-    return Finding(count >= int(params.get("pass_at", 3)), ladder(count, steps), detail, evidence)
+    pass_at = int(params.get("pass_at", 3))
+    return argued_family_finding(
+        ctx.prose, PRODUCT, CAUSAL, NAMED_ONLY, steps, "product-sense ideas", pass_at, pass_on_argued=True
+    )
 
 
 # "Let me pick one", "say the feature is ...", a quoted feature name, or asking which feature it is.

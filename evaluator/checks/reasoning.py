@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.checks._match import any_match, argued_families, family_finding, ladder, matching, rx
+from evaluator.checks._match import any_match, argued_family_finding, family_finding, ladder, matching, rx
 from evaluator.checks.registry import AnswerContext, Finding, check
 from evaluator.text import Sentence
 
@@ -471,17 +471,10 @@ SCALE_NAMED_ONLY = 0.75
 def scale_strategies(ctx: AnswerContext, params: Mapping[str, Any]) -> Finding:
     """Names concrete scaling strategies (partitioning, sharding, clustering, caching, skew
     handling, what breaks first) in sentences, instead of "add more servers"."""
-    count, found, named = argued_families(ctx.prose, SCALE_STRATEGIES, CAUSAL + REASON, SCALE_NAMED_ONLY)
-    detail = f"scaling strategies: {len(found)} of {len(SCALE_STRATEGIES)}"
-    if found:
-        detail += f" ({', '.join(found)})"
-    if named:
-        detail += f"; only named, not argued: {', '.join(named)}"
-    missing = [n for n in SCALE_STRATEGIES if n not in found]
-    if missing:
-        detail += f"; not seen: {', '.join(missing)}"
-    evidence = sorted(set(found.values()), key=lambda s: s.start)
-    return Finding(len(found) >= 2, ladder(count, [0.25, 0.45, 0.65, 0.8, 0.9, 1.0]), detail, evidence)
+    steps = [0.25, 0.45, 0.65, 0.8, 0.9, 1.0]
+    return argued_family_finding(
+        ctx.prose, SCALE_STRATEGIES, CAUSAL + REASON, SCALE_NAMED_ONLY, steps, "scaling strategies"
+    )
 
 
 PRIVACY = {
