@@ -148,10 +148,17 @@ def argued_families(
     and the families that were only named.
     """
     following = {a.start: b for a, b in zip(sentences, sentences[1:], strict=False)}
+    combined = _combined(tuple(argument))
+    carries: dict[int, bool] = {}  # families share sentences: test each one once
+
+    def argues(s: Sentence) -> bool:
+        if s.start not in carries:
+            carries[s.start] = combined.search(s.text) is not None
+        return carries[s.start]
 
     def argued(s: Sentence) -> bool:
-        window = [s, following[s.start]] if s.start in following else [s]
-        return any(ch.isdigit() for ch in s.text) or any(any_match(w.text, argument) for w in window)
+        nxt = following.get(s.start)
+        return any(ch.isdigit() for ch in s.text) or argues(s) or (nxt is not None and argues(nxt))
 
     count = 0.0
     found: dict[str, Sentence] = {}

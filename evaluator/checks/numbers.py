@@ -108,6 +108,7 @@ _SPELLED = re.compile(
     r"|\b(?P<u3>kilo|mega|giga|tera|peta|exa)bytes?\b",
     re.IGNORECASE,
 )
+_SPELLED_WORDS = ("thousand", "million", "billion", "trillion", "byte")  # what spell_digits looks behind
 _PREFIX = {"kilo": "KB", "mega": "MB", "giga": "GB", "tera": "TB", "peta": "PB", "exa": "EB"}
 
 
@@ -125,6 +126,9 @@ def _spelled_out(m: re.Match[str]) -> str:
 def spell_digits(text: str) -> str:
     """Numbers said in words, as candidates speak ("a hundred billion ads", "fifty-ish terabytes",
     "half a gigabyte a second"), written as figures so the same parser reads them."""
+    lower = text.lower()
+    if not any(w in lower for w in _SPELLED_WORDS):  # most sentences: skip the long alternation
+        return text
     return _SPELLED.sub(_spelled_out, text)
 
 
