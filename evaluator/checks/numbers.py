@@ -96,7 +96,10 @@ def _to_float(raw: str) -> float | None:
         return None
 
 
-_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+_UNITS = (
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"),
+    *("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"),
+)
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _WORD_NUMBERS = {w: i for i, w in enumerate(_UNITS)} | _TENS | {"a": 1, "an": 1}
 _SPELLED = re.compile(
@@ -108,7 +111,7 @@ _SPELLED = re.compile(
     r"|\b(?P<u3>kilo|mega|giga|tera|peta|exa)bytes?\b",
     re.IGNORECASE,
 )
-_SPELLED_WORDS = ("thousand", "million", "billion", "trillion", "byte")  # what spell_digits looks behind
+_SPELLED_WORDS = ("thousand", "million", "billion", "trillion", "byte")  # words without which spell_digits has nothing to rewrite
 _PREFIX = {"kilo": "KB", "mega": "MB", "giga": "GB", "tera": "TB", "peta": "PB", "exa": "EB"}
 
 
